@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+// One `npm test` runs every project. Integration tests start real processes and
+// emulators, so files run in forked workers and hooks get time to boot a stack.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'node',
+          include: [
+            '{shared,gateway,worker,local}/src/**/*.test.ts',
+            'tests/**/*.test.ts',
+            'infra/**/*.test.ts',
+          ],
+          pool: 'forks',
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
