@@ -1,0 +1,98 @@
+/**
+ * Builds the gateway: the handlers behind API Gateway's routes, reached through the
+ * cloud's HTTP integration and (when enabled) the local edge, plus the web app's static
+ * files, `/config.json` and `/healthz`. `main.ts` only listens.
+ */
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { existsSync } from 'node:fs';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { StoreConfig } from '@playground/shared';
+import { ExecutionStore } from '@playground/shared/executions';
+import { Delivery } from '@playground/shared/delivery';
+import { createHandlers, type Handlers } from './handlers.ts';
+import { ConnectionStore, SnippetStore } from './stores.ts';
+import { RateLimits, type RateLimitOptions } from './rate-limits.ts';
+import localEdge from './local-edge.ts';
+import integration from './integration.ts';
+
+export interface GatewayOptions {
+  store: StoreConfig;
+  /** API Gateway's management endpoint (locally: this gateway's own URL). */
+  managementEndpoint: string;
+  /** Serve the WebSocket edge and @connections API here (local); off behind API Gateway. */
+  localEdge: boolean;
+  /** Enables the integration routes API Gateway calls; absent, they do not exist. */
+  integrationSecret?: string;
+  /** Folder of the web app's static build; skipped if it does not exist. */
+  webRoot?: string;
+  /** Socket URL the web app is told in /config.json; default: this host's /ws. */
+  publicSocketUrl?: string;
+  rateLimits?: Partial<RateLimitOptions>;
+  idleTimeoutMs?: number;
+  logger?: FastifyServerOptions['logger'];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    handlers: Handlers;
+    /** Set while draining: /healthz fails so load balancers stop sending new sockets. */
+    draining: boolean;
+  }
+}
+
+export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstance> {
+  // Per-request lines would log every management-API post; handlers log what matters.
+  const app = Fastify({ logger: opts.logger ?? false, trustProxy: false, logController: new LogController({ disableRequestLogging: true }) });
+  const region = opts.store.region;
+  // Endpoints come from AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS when set.
+  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ region }), { marshallOptions: { removeUndefinedValues: true } });
+  const sqs = new SQSClient({ region });
+  const delivery = new Delivery(opts.managementEndpoint, region);
+  const limits = new RateLimits(opts.rateLimits);
+  const handlers = createHandlers({
+    executions: new ExecutionStore(dynamo, opts.store.executionsTable),
+    connections: new ConnectionStore(dynamo, opts.store.connectionsTable),
+    snippets: new SnippetStore(dynamo, opts.store.snippetsTable),
+    sqs,
+    queueUrl: opts.store.queueUrl,
+    delivery,
+    limits,
+    log: app.log as never,
+  });
+  app.decorate('handlers', handlers);
+  app.decorate('draining', false);
+
+  app.get('/healthz', async (_req, reply) => {
+    if (app.draining) return reply.code(503).send({ status: 'draining' });
+    return { status: 'ok' };
+  });
+
+  if (opts.localEdge) await app.register(localEdge, { handlers, limits, ...(opts.idleTimeoutMs ? { idleTimeoutMs: opts.idleTimeoutMs } : {}) });
+  if (opts.integrationSecret) await app.register(integration, { handlers, secret: opts.integrationSecret });
+
+  app.get('/config.json', async (req) => {
+    const proto = req.protocol === 'https' ? 'wss' : 'ws';
+    return { socketUrl: opts.publicSocketUrl ?? `${proto}://${req.headers.host ?? 'localhost'}/ws` };
+  });
+
+  if (opts.webRoot && existsSync(opts.webRoot)) {
+    await app.register(fastifyStatic, { root: opts.webRoot, wildcard: false, cacheControl: false });
+    // Client-side routes (share links) fall back to the app's shell, as the static adapter intends.
+    app.setNotFoundHandler((req, reply) => {
+      if (req.method === 'GET' && !req.url.startsWith('/@connections') && !req.url.startsWith('/integration')) {
+        return reply.type('text/html').sendFile('index.html');
+      }
+      return reply.code(404).send({ message: `No route ${req.method} ${req.url}` });
+    });
+  }
+
+  app.addHook('onClose', async () => {
+    delivery.destroy();
+    sqs.destroy();
+    dynamo.destroy();
+  });
+  return app;
+}

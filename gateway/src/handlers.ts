@@ -1,0 +1,185 @@
+/**
+ * The gateway's one set of handlers for API Gateway's routes: `$connect`, `$disconnect`
+ * and `$default`. Both doors (the HTTP integration API Gateway calls in the cloud, and
+ * the local WebSocket edge) call these, so they cannot behave differently.
+ *
+ * `message` returns the route response (what the client gets as the direct answer to
+ * its frame); anything more (a replay, a result for a cancelled queued run) is posted
+ * through the management API, as it must be in the cloud.
+ */
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Logger } from 'pino';
+import {
+  LIMITS, ProtocolError, hashToken, newExecutionId, newToken, protocolError, snippetIdFor, tokenMatches,
+  type ClientMessage, type ExecutionEvent, type ResultMessage, type ServerMessage,
+} from '@playground/shared';
+import { ExecutionStore, isFinal, ttlFrom, type ExecutionItem } from '@playground/shared/executions';
+import { encodeQueueMessage } from '@playground/shared/queue';
+import type { Delivery } from '@playground/shared/delivery';
+import { parseFrame } from './frames.ts';
+import type { ConnectionStore, SnippetStore } from './stores.ts';
+import type { RateLimits } from './rate-limits.ts';
+
+export interface Caller {
+  connectionId: string;
+  sourceIp: string;
+}
+
+export interface GatewayServices {
+  executions: ExecutionStore;
+  connections: ConnectionStore;
+  snippets: SnippetStore;
+  sqs: SQSClient;
+  queueUrl: string;
+  delivery: Delivery;
+  limits: RateLimits;
+  log: Logger;
+  now?: () => number;
+}
+
+export interface Handlers {
+  connect(caller: Caller): Promise<void>;
+  disconnect(caller: Caller): Promise<void>;
+  message(caller: Caller, data: string | Buffer, binary: boolean): Promise<ServerMessage | undefined>;
+}
+
+/**
+ * What can still be read from a frame that failed validation, so the error can be
+ * matched to its request: a `run` is answered with `rejected`, anything else `error`.
+ */
+function hintsOf(data: string | Buffer, binary: boolean): { requestId?: string; isRun: boolean } {
+  if (binary) return { isRun: false };
+  try {
+    const value = JSON.parse(typeof data === 'string' ? data : data.toString('utf8')) as { requestId?: unknown; action?: unknown };
+    const ok = typeof value.requestId === 'string' && value.requestId.length <= LIMITS.requestId.max;
+    return { ...(ok ? { requestId: value.requestId as string } : {}), isRun: value.action === 'run' };
+  } catch {
+    return { isRun: false };
+  }
+}
+
+export function createHandlers(services: GatewayServices): Handlers {
+  const { executions, connections, snippets, sqs, queueUrl, delivery, limits, log } = services;
+  const now = services.now ?? Date.now;
+
+  async function run(caller: Caller, msg: Extract<ClientMessage, { action: 'run' }>): Promise<ServerMessage> {
+    limits.takeRun(caller);
+    const createdAt = now();
+    const executionId = newExecutionId();
+    const token = newToken();
+    const item: ExecutionItem = {
+      executionId,
+      tokenHash: hashToken(token),
+      connectionId: caller.connectionId,
+      language: msg.language,
+      code: msg.code,
+      stdin: msg.stdin ?? '',
+      timeoutMs: msg.timeoutMs ?? LIMITS.timeoutMs.default,
+      memoryMb: msg.memoryMb ?? LIMITS.memoryMb.default,
+      status: 'queued',
+      attempt: 0,
+      createdAt,
+      lastSeq: 0,
+      events: [],
+      storedBytes: 0,
+      ttl: ttlFrom(createdAt),
+    };
+    try {
+      await executions.create(item);
+    } catch (err) {
+      log.error({ err, executionId }, 'could not write execution');
+      throw protocolError('unavailable', 'execution store');
+    }
+    try {
+      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeQueueMessage({ executionId, enqueuedAt: createdAt }) }));
+    } catch (err) {
+      log.error({ err, executionId }, 'could not enqueue execution');
+      // Take the row back so nothing runs that the client was told failed; if even that
+      // fails, the recovery sweep finds the queued row and enqueues it.
+      await executions.delete(executionId).catch((e: unknown) => log.error({ err: e, executionId }, 'could not remove unqueued execution'));
+      throw protocolError('unavailable', 'queue');
+    }
+    return { type: 'accepted', requestId: msg.requestId, executionId, token };
+  }
+
+  async function cancel(caller: Caller, msg: Extract<ClientMessage, { action: 'cancel' }>): Promise<ServerMessage> {
+    const item = await executions.get(msg.executionId);
+    if (!item || item.connectionId !== caller.connectionId) throw protocolError('not_found', msg.executionId);
+    const ack: ServerMessage = { type: 'ack', action: 'cancel', executionId: item.executionId, ...(msg.requestId ? { requestId: msg.requestId } : {}) };
+    if (isFinal(item.status)) return ack;
+    if (item.status === 'queued') {
+      const result: ResultMessage = {
+        type: 'result', executionId: item.executionId, seq: item.lastSeq + 1, status: 'cancelled',
+        stats: { wallMs: 0, cpuMs: 0, queuedMs: now() - item.createdAt }, truncated: false,
+      };
+      if (await executions.finish(item.executionId, result, [result], item.storedBytes, now(), { fromQueued: true })) {
+        await delivery.post(caller.connectionId, result);
+        return ack;
+      }
+    }
+    // Running (or claimed just now): the worker watches for this flag and stops the run.
+    await executions.requestCancel(item.executionId);
+    return ack;
+  }
+
+  async function resume(caller: Caller, msg: Extract<ClientMessage, { action: 'resume' }>): Promise<ServerMessage> {
+    let item = await executions.get(msg.executionId);
+    if (!item || !tokenMatches(msg.token, item.tokenHash)) throw protocolError('not_found', msg.executionId);
+    if (!isFinal(item.status)) {
+      // Rebind first, then read what is stored: a batch the worker sends in between is
+      // either in the store we read or re-sent by the worker to the new connection.
+      await executions.rebind(item.executionId, caller.connectionId);
+      item = (await executions.get(msg.executionId)) ?? item;
+    }
+    const afterSeq = msg.afterSeq ?? 0;
+    const replay = item.events.map((json) => JSON.parse(json) as ExecutionEvent).filter((e) => e.seq > afterSeq);
+    for (const event of replay) {
+      if ((await delivery.post(caller.connectionId, event)) === 'gone') break;
+    }
+    return { type: 'ack', action: 'resume', executionId: item.executionId, ...(msg.requestId ? { requestId: msg.requestId } : {}) };
+  }
+
+  async function dispatch(caller: Caller, msg: ClientMessage): Promise<ServerMessage> {
+    switch (msg.action) {
+      case 'run': return run(caller, msg);
+      case 'cancel': return cancel(caller, msg);
+      case 'resume': return resume(caller, msg);
+      case 'ping': return { type: 'pong', ...(msg.requestId ? { requestId: msg.requestId } : {}) };
+      case 'share': {
+        limits.takeShare(caller);
+        const snippetId = snippetIdFor(msg.language, msg.code, msg.stdin ?? '');
+        await snippets.put({ snippetId, language: msg.language, code: msg.code, ...(msg.stdin ? { stdin: msg.stdin } : {}), createdAt: now() });
+        return { type: 'shared', requestId: msg.requestId, snippetId };
+      }
+      case 'load': {
+        const snippet = await snippets.get(msg.snippetId);
+        if (!snippet) throw protocolError('not_found', `snippet ${msg.snippetId}`);
+        return { type: 'snippet', requestId: msg.requestId, snippetId: snippet.snippetId, language: snippet.language, code: snippet.code, ...(snippet.stdin ? { stdin: snippet.stdin } : {}) };
+      }
+    }
+  }
+
+  return {
+    async connect(caller) {
+      await connections.put({ connectionId: caller.connectionId, connectedAt: now(), sourceIp: caller.sourceIp });
+    },
+    async disconnect(caller) {
+      limits.forget(caller);
+      await connections.delete(caller.connectionId);
+    },
+    async message(caller, data, binary) {
+      let msg: ClientMessage | undefined;
+      try {
+        msg = parseFrame(data, binary);
+        return await dispatch(caller, msg);
+      } catch (err) {
+        const hints = msg ? { requestId: msg.requestId, isRun: msg.action === 'run' } : hintsOf(data, binary);
+        const requestId = hints.requestId;
+        const error = err instanceof ProtocolError ? err : protocolError('internal', 'unexpected error');
+        if (!(err instanceof ProtocolError)) log.error({ err, connectionId: caller.connectionId, action: msg?.action }, 'handler failed');
+        if (hints.isRun && requestId !== undefined) return { type: 'rejected', requestId, error: error.toBody() };
+        return { type: 'error', ...(requestId !== undefined ? { requestId } : {}), error: error.toBody() };
+      }
+    },
+  };
+}

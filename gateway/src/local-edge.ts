@@ -1,0 +1,147 @@
+/**
+ * The local edge: plays API Gateway's part on one machine. It accepts WebSockets at
+ * `/ws`, assigns connection ids, runs `$connect`/`$disconnect`, dispatches each frame
+ * to `$default`, closes a socket with 1009 past 128 KiB and after the idle timeout, and
+ * serves the management API (`/@connections/{id}`) with AWS's status codes, so the
+ * official SDK client works against it unchanged.
+ */
+import fp from 'fastify-plugin';
+import websocket from '@fastify/websocket';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { WebSocket } from 'ws';
+import { LIMITS, newConnectionId } from '@playground/shared';
+import type { Handlers } from './handlers.ts';
+import type { RateLimits } from './rate-limits.ts';
+
+export interface LocalEdgeOptions {
+  handlers: Handlers;
+  limits: RateLimits;
+  idleTimeoutMs?: number;
+}
+
+interface Socket {
+  socket: WebSocket;
+  connectionId: string;
+  sourceIp: string;
+  userAgent: string;
+  connectedAt: number;
+  lastActiveAt: number;
+}
+
+const kConnectionId = Symbol('connectionId');
+declare module 'fastify' {
+  interface FastifyRequest {
+    [kConnectionId]?: string;
+  }
+}
+
+function awsError(reply: FastifyReply, status: number, type: string, message: string): FastifyReply {
+  return reply.code(status).header('x-amzn-errortype', type).send({ message });
+}
+
+async function localEdge(app: FastifyInstance, opts: LocalEdgeOptions): Promise<void> {
+  const { handlers, limits } = opts;
+  const idleTimeoutMs = opts.idleTimeoutMs ?? LIMITS.idleTimeoutMs;
+  if (!(idleTimeoutMs > 0)) throw new Error(`idleTimeoutMs must be positive, got ${idleTimeoutMs}`);
+  const sockets = new Map<string, Socket>();
+  let accepting = true;
+
+  await app.register(websocket, { options: { maxPayload: LIMITS.maxFrameBytes } });
+  app.decorate('edgeSockets', sockets);
+
+  // API Gateway runs $connect before the upgrade and refuses the handshake when it
+  // fails; doing it in preValidation gives the same behaviour.
+  app.get('/ws', {
+    websocket: true,
+    preValidation: async (req, reply) => {
+      if (!accepting) return reply.code(503).send({ message: 'The gateway is shutting down; reconnect.' });
+      try {
+        limits.admitSocket(req.ip);
+      } catch (err) {
+        return reply.code(429).send({ message: (err as Error).message });
+      }
+      const connectionId = newConnectionId();
+      try {
+        await handlers.connect({ connectionId, sourceIp: req.ip });
+      } catch (err) {
+        limits.releaseSocket(req.ip);
+        req.log.error({ err }, '$connect failed');
+        return reply.code(500).send({ message: 'Could not record the connection; retry.' });
+      }
+      req[kConnectionId] = connectionId;
+    },
+  }, (socket, req) => {
+    const connectionId = req[kConnectionId]!;
+    const now = Date.now();
+    const entry: Socket = { socket, connectionId, sourceIp: req.ip, userAgent: req.headers['user-agent'] ?? '', connectedAt: now, lastActiveAt: now };
+    sockets.set(connectionId, entry);
+    const caller = { connectionId, sourceIp: req.ip };
+
+    socket.on('message', (data: Buffer, binary: boolean) => {
+      entry.lastActiveAt = Date.now();
+      handlers.message(caller, data, binary).then((reply) => {
+        if (reply && socket.readyState === socket.OPEN) socket.send(JSON.stringify(reply));
+      }, (err: unknown) => req.log.error({ err, connectionId }, 'frame handling failed'));
+    });
+    socket.on('error', (err) => req.log.warn({ err, connectionId }, 'socket error'));
+    socket.on('close', () => {
+      sockets.delete(connectionId);
+      limits.releaseSocket(req.ip);
+      handlers.disconnect(caller).catch((err: unknown) => req.log.error({ err, connectionId }, '$disconnect failed'));
+    });
+  });
+
+  // Like API Gateway, close sockets that sent nothing for the idle timeout.
+  const sweep = setInterval(() => {
+    const cutoff = Date.now() - idleTimeoutMs;
+    for (const s of sockets.values()) if (s.lastActiveAt < cutoff) s.socket.close(1001, 'Going away: idle timeout');
+  }, Math.min(10_000, Math.max(50, idleTimeoutMs / 4)));
+  sweep.unref();
+
+  await app.register(async function managementApi(api) {
+    // The SDK posts the payload as an opaque body; take every content type as bytes.
+    api.removeAllContentTypeParsers();
+    api.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: LIMITS.maxFrameBytes * 2 }, (_req, body, done) => done(null, body));
+    api.addHook('onRequest', async (req, reply) => {
+      // Real API Gateway refuses unsigned calls; so does this one (it does not verify the signature).
+      if (!String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256')) {
+        return awsError(reply, 403, 'ForbiddenException', 'Missing Authentication Token');
+      }
+    });
+    const live = (id: string): Socket | undefined => {
+      const s = sockets.get(id);
+      return s && s.socket.readyState === s.socket.OPEN ? s : undefined;
+    };
+    api.post<{ Params: { id: string } }>('/@connections/:id', async (req, reply) => {
+      const s = live(req.params.id);
+      if (!s) return awsError(reply, 410, 'GoneException', `Connection ${req.params.id} is gone.`);
+      const body = req.body as Buffer | undefined;
+      if (body && body.length > LIMITS.maxFrameBytes) return awsError(reply, 413, 'PayloadTooLargeException', `Payload of ${body.length} bytes is over ${LIMITS.maxFrameBytes}.`);
+      s.socket.send(body?.toString('utf8') ?? '');
+      return reply.code(200).send();
+    });
+    api.get<{ Params: { id: string } }>('/@connections/:id', async (req, reply) => {
+      const s = live(req.params.id);
+      if (!s) return awsError(reply, 410, 'GoneException', `Connection ${req.params.id} is gone.`);
+      return reply.send({
+        ConnectedAt: new Date(s.connectedAt).toISOString(),
+        Identity: { SourceIp: s.sourceIp, UserAgent: s.userAgent },
+        LastActiveAt: new Date(s.lastActiveAt).toISOString(),
+      });
+    });
+    api.delete<{ Params: { id: string } }>('/@connections/:id', async (req, reply) => {
+      const s = live(req.params.id);
+      if (!s) return awsError(reply, 410, 'GoneException', `Connection ${req.params.id} is gone.`);
+      s.socket.close(1000, 'Closed by the server');
+      return reply.code(204).send();
+    });
+  });
+
+  app.addHook('preClose', async () => {
+    accepting = false;
+    clearInterval(sweep);
+    for (const s of sockets.values()) s.socket.close(1001, 'Going away: server restarting');
+  });
+}
+
+export default fp(localEdge, { name: 'local-edge' });

@@ -1,0 +1,65 @@
+/**
+ * Runs one gateway process. Configuration comes from the environment (README,
+ * "Configuration"); SIGTERM drains: /healthz fails, no new sockets, then close.
+ */
+import { readInt, readStoreConfig, ConfigError } from '@playground/shared';
+import { buildGateway } from './app.ts';
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const port = readInt(env, 'PORT', 8080, 0, 65535);
+  const host = env.HOST ?? '127.0.0.1';
+  const localEdge = env.LOCAL_EDGE === '1' || env.LOCAL_EDGE === 'true';
+  const managementEndpoint = env.MANAGEMENT_ENDPOINT ?? (localEdge ? `http://127.0.0.1:${port}` : undefined);
+  if (!managementEndpoint) throw new ConfigError('MANAGEMENT_ENDPOINT is not set: the API Gateway management endpoint, https://{api-id}.execute-api.{region}.amazonaws.com/{stage}.');
+  const app = await buildGateway({
+    store: readStoreConfig(env),
+    managementEndpoint,
+    localEdge,
+    ...(env.INTEGRATION_SECRET ? { integrationSecret: env.INTEGRATION_SECRET } : {}),
+    ...(env.WEB_ROOT ? { webRoot: env.WEB_ROOT } : {}),
+    ...(env.PUBLIC_SOCKET_URL ? { publicSocketUrl: env.PUBLIC_SOCKET_URL } : {}),
+    ...(env.IDLE_TIMEOUT_MS ? { idleTimeoutMs: readInt(env, 'IDLE_TIMEOUT_MS', 600_000, 1000, 7_200_000) } : {}),
+    rateLimits: {
+      ...(env.RUNS_PER_SECOND_PER_SOCKET ? { runsPerSecondPerSocket: Number(env.RUNS_PER_SECOND_PER_SOCKET) } : {}),
+      ...(env.RUN_BURST_PER_SOCKET ? { runBurstPerSocket: Number(env.RUN_BURST_PER_SOCKET) } : {}),
+      ...(env.RUNS_PER_SECOND_PER_ADDRESS ? { runsPerSecondPerAddress: Number(env.RUNS_PER_SECOND_PER_ADDRESS) } : {}),
+      ...(env.RUN_BURST_PER_ADDRESS ? { runBurstPerAddress: Number(env.RUN_BURST_PER_ADDRESS) } : {}),
+    },
+    logger: { level: env.LOG_LEVEL ?? 'info', base: { service: 'gateway', pid: process.pid } },
+  });
+  let closing: Promise<void> | undefined;
+  const close = (signal: string) => {
+    closing ??= (async () => {
+      app.log.info({ signal }, 'draining');
+      app.draining = true;
+      await app.close();
+      process.exit(0);
+    })();
+  };
+  process.on('SIGTERM', () => close('SIGTERM'));
+  process.on('SIGINT', () => close('SIGINT'));
+  process.on('disconnect', () => close('parent gone'));
+  try {
+    await app.listen({ port, host });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      app.log.fatal(`Port ${port} on ${host} is already in use. Stop what listens there, or set PORT to another port.`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const address = app.server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  app.log.info({ port: boundPort }, 'gateway listening');
+  process.send?.({ type: 'ready', port: boundPort });
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    console.error(`gateway: ${err.message}`);
+    process.exit(2);
+  }
+  console.error(err);
+  process.exit(1);
+});

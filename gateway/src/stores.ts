@@ -1,0 +1,62 @@
+/** DynamoDB access the gateway needs beyond executions: connections and shared snippets. */
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ttlFrom } from '@playground/shared/executions';
+import type { Language } from '@playground/shared';
+
+export interface ConnectionItem {
+  connectionId: string;
+  connectedAt: number;
+  sourceIp: string;
+  ttl: number;
+}
+
+export class ConnectionStore {
+  readonly client: DynamoDBDocumentClient;
+  readonly table: string;
+  constructor(client: DynamoDBDocumentClient, table: string) {
+    this.client = client;
+    this.table = table;
+  }
+  async put(item: Omit<ConnectionItem, 'ttl'>): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.table, Item: { ...item, ttl: ttlFrom(item.connectedAt) } }));
+  }
+  async delete(connectionId: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.table, Key: { connectionId } }));
+  }
+}
+
+export interface SnippetItem {
+  snippetId: string;
+  language: Language;
+  code: string;
+  stdin?: string;
+  createdAt: number;
+  ttl: number;
+}
+
+export class SnippetStore {
+  readonly client: DynamoDBDocumentClient;
+  readonly table: string;
+  constructor(client: DynamoDBDocumentClient, table: string) {
+    this.client = client;
+    this.table = table;
+  }
+  /** Content-addressed: storing the same snippet twice is a no-op. */
+  async put(item: Omit<SnippetItem, 'ttl'>): Promise<void> {
+    try {
+      // Shared links last a year; the id is the content's hash, so a rewrite changes nothing.
+      await this.client.send(new PutCommand({
+        TableName: this.table,
+        Item: { ...item, ttl: Math.floor(item.createdAt / 1000) + 365 * 24 * 3600 },
+        ConditionExpression: 'attribute_not_exists(snippetId)',
+      }));
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+  }
+  async get(snippetId: string): Promise<SnippetItem | undefined> {
+    const out = await this.client.send(new GetCommand({ TableName: this.table, Key: { snippetId } }));
+    return out.Item as SnippetItem | undefined;
+  }
+}

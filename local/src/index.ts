@@ -1,0 +1,3 @@
+export { startLocalStack, PortInUseError, DEFAULT_WEB_ROOT, type LocalStack, type LocalStackOptions } from './stack.ts';
+export { startEmulators, type Emulators } from './emulators.ts';
+export { provision } from './provision.ts';

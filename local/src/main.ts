@@ -1,0 +1,61 @@
+/**
+ * `npm start`: the whole playground on this machine. Progress goes to the terminal,
+ * then one "ready at" line; Ctrl+C stops everything (workers drain first).
+ *
+ *   npm start                  data kept in .data/ across restarts
+ *   npm start -- --fresh       start with empty tables
+ *   PORT=8081 WORKERS=4 npm start
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, defaultWorkerCount, readInt } from '@playground/shared';
+import { DEFAULT_WEB_ROOT, PortInUseError, startLocalStack } from './stack.ts';
+
+const DATA_DIR = fileURLToPath(new URL('../../.data/dynamodb', import.meta.url));
+
+async function main(): Promise<void> {
+  const args = new Set(process.argv.slice(2));
+  if (args.has('--help') || args.has('-h')) {
+    console.log('Usage: npm start [-- --fresh]\n\nEnvironment: PORT (8080), HOST (127.0.0.1), WORKERS (CPU count), WORKER_CONCURRENCY (4), LOG_LEVEL (info)');
+    return;
+  }
+  const env = process.env;
+  const port = readInt(env, 'PORT', 8080, 0, 65535);
+  const workers = readInt(env, 'WORKERS', defaultWorkerCount(), 1, 64);
+  const started = performance.now();
+  const step = (text: string) => console.log(`[start] ${text}`);
+  if (!existsSync(DEFAULT_WEB_ROOT)) step('web app not built yet: run `npm run build -w @playground/web` to serve the page (the socket works without it)');
+  const stack = await startLocalStack({
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    workers,
+    ...(env.WORKER_CONCURRENCY ? { workerConcurrency: readInt(env, 'WORKER_CONCURRENCY', 4, 1, 64) } : {}),
+    dataDir: DATA_DIR,
+    fresh: args.has('--fresh'),
+    env: { LOG_LEVEL: env.LOG_LEVEL ?? 'info' },
+    log: (line) => console.log(line),
+    progress: step,
+  });
+  step(`ready at ${stack.url} (in ${Math.round(performance.now() - started)} ms; socket ${stack.socketUrl})`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    step(`${signal}: stopping workers (they finish what they run), the gateway and the emulators`);
+    await stack.close();
+    step('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof PortInUseError || err instanceof ConfigError) {
+    console.error(`[start] ${err.message}`);
+    process.exit(2);
+  }
+  console.error('[start] failed:', err);
+  process.exit(1);
+});

@@ -1,0 +1,75 @@
+/**
+ * Starting and stopping the gateway and worker processes of the local stack, with their
+ * logs turned into readable lines (or kept quiet in tests).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const ENTRY = {
+  gateway: fileURLToPath(new URL('../../gateway/src/main.ts', import.meta.url)),
+  worker: fileURLToPath(new URL('../../worker/src/main.ts', import.meta.url)),
+} as const;
+
+export type LogSink = (line: string) => void;
+
+const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+
+/** One pino JSON line as `name level msg key=value`, for a person at a terminal. */
+export function formatLogLine(name: string, line: string): string {
+  try {
+    const { level, msg, time, pid, hostname, service, ...rest } = JSON.parse(line) as Record<string, unknown>;
+    void time; void pid; void hostname; void service;
+    const fields = Object.entries(rest)
+      .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+      .join(' ');
+    return `${name.padEnd(10)} ${(LEVELS[level as number] ?? String(level)).padEnd(5)} ${String(msg ?? '')}${fields ? ` ${fields}` : ''}`;
+  } catch {
+    return `${name.padEnd(10)} ${line}`;
+  }
+}
+
+export interface Started {
+  child: ChildProcess;
+  ready: Record<string, unknown>;
+}
+
+/** Forks a service and resolves when it reports ready over IPC; rejects if it exits first. */
+export function startProcess(name: string, entry: string, env: Record<string, string>, sink: LogSink | undefined, timeoutMs = 30_000): Promise<Started> {
+  const child = fork(entry, [], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  for (const stream of [child.stdout!, child.stderr!]) {
+    const lines = createInterface({ input: stream });
+    lines.on('line', (line) => sink?.(formatLogLine(name, line)));
+  }
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${name} did not report ready within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onExit = (code: number | null, signal: string | null) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited before it was ready (code ${code}, signal ${signal}); its log says why`));
+    };
+    child.once('exit', onExit);
+    child.on('message', (message: Record<string, unknown>) => {
+      if (message?.type === 'ready') {
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        resolve({ child, ready: message });
+      }
+    });
+  });
+}
+
+/** Sends a signal and waits for the exit; escalates to SIGKILL after `graceMs`. */
+export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 40_000): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+    child.kill(signal);
+  });
+}

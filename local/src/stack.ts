@@ -1,0 +1,170 @@
+/**
+ * The whole playground on one machine: emulators, tables and queues from the shared
+ * definitions, one gateway process (local edge + web app) and worker processes. Tests
+ * start it on free ports; `npm start` starts it on PORT.
+ */
+import { rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import type { StoreConfig } from '@playground/shared';
+import { startEmulators, type Emulators } from './emulators.ts';
+import { provision } from './provision.ts';
+import { ENTRY, startProcess, stopProcess, type LogSink } from './processes.ts';
+
+export interface LocalStackOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** Worker processes to start. */
+  workers?: number;
+  workerConcurrency?: number;
+  /** Where DynamoDB keeps its data; absent, it lives in memory. */
+  dataDir?: string;
+  /** Empty the data folder first. */
+  fresh?: boolean;
+  webRoot?: string;
+  /** Extra environment for the gateway and workers (limits, log level). */
+  env?: Record<string, string>;
+  /** Where service logs go; absent, they are dropped. */
+  log?: LogSink;
+  /** Progress of the start, for a person at a terminal. */
+  progress?: (step: string) => void;
+  /** Enables the gateway's integration routes (as API Gateway would call them). */
+  integrationSecret?: string;
+}
+
+export interface LocalStack {
+  url: string;
+  socketUrl: string;
+  port: number;
+  store: StoreConfig;
+  emulators: Emulators;
+  /** The environment the services run with (endpoints, tables, credentials). */
+  env: Record<string, string>;
+  gateway: ChildProcess;
+  workers: Set<ChildProcess>;
+  addWorker(): Promise<ChildProcess>;
+  /** SIGTERM drains; SIGKILL is a crash. Resolves with the exit code. */
+  stopWorker(worker: ChildProcess, signal?: NodeJS.Signals): Promise<number | null>;
+  restartGateway(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/build', import.meta.url));
+
+export class PortInUseError extends Error {
+  override name = 'PortInUseError';
+}
+
+async function freePort(host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(err.code === 'EADDRINUSE'
+        ? new PortInUseError(`Port ${port} on ${host} is already in use. Stop what listens there, or start with another port: PORT=8081 npm start`)
+        : err);
+    });
+    server.listen(port, host, () => {
+      const { port: chosen } = server.address() as { port: number };
+      server.close(() => resolve(chosen));
+    });
+  });
+}
+
+export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
+  const host = opts.host ?? '127.0.0.1';
+  const progress = opts.progress ?? (() => {});
+  const port = await freePort(host, opts.port ?? 0);
+  if (opts.fresh && opts.dataDir) rmSync(opts.dataDir, { recursive: true, force: true });
+
+  progress('starting DynamoDB (dynalite) and SQS (fauxqs)');
+  const emulators = await startEmulators(opts.dataDir ? { dataDir: opts.dataDir } : {});
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const region = 'us-east-1';
+  let gateway: ChildProcess | undefined;
+  const workers = new Set<ChildProcess>();
+  try {
+    progress('creating tables and queues from shared/ definitions');
+    const store = await provision({ ...emulators, region, credentials });
+    const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: process.env.NODE_ENV ?? 'development',
+      LOG_LEVEL: 'info',
+      AWS_REGION: region,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint,
+      AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,
+      EXECUTIONS_TABLE: store.executionsTable,
+      CONNECTIONS_TABLE: store.connectionsTable,
+      SNIPPETS_TABLE: store.snippetsTable,
+      QUEUE_URL: store.queueUrl,
+      DLQ_URL: store.deadLetterQueueUrl,
+      MANAGEMENT_ENDPOINT: url,
+      ...(opts.env ?? {}),
+    };
+    const gatewayEnv: Record<string, string> = {
+      ...env,
+      PORT: String(port),
+      HOST: host,
+      LOCAL_EDGE: '1',
+      WEB_ROOT: opts.webRoot ?? DEFAULT_WEB_ROOT,
+      ...(opts.integrationSecret ? { INTEGRATION_SECRET: opts.integrationSecret } : {}),
+    };
+    const workerEnv: Record<string, string> = {
+      ...env,
+      ...(opts.workerConcurrency ? { WORKER_CONCURRENCY: String(opts.workerConcurrency) } : {}),
+    };
+
+    const startGateway = async () => {
+      progress(`starting the gateway on ${url}`);
+      gateway = (await startProcess('gateway', ENTRY.gateway, gatewayEnv, opts.log)).child;
+    };
+    await startGateway();
+
+    const addWorker = async () => {
+      const { child } = await startProcess(`worker`, ENTRY.worker, workerEnv, opts.log);
+      workers.add(child);
+      child.once('exit', () => workers.delete(child));
+      return child;
+    };
+    const count = opts.workers ?? 1;
+    progress(`starting ${count} worker process${count === 1 ? '' : 'es'}`);
+    await Promise.all(Array.from({ length: count }, addWorker));
+
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      socketUrl: `${url.replace(/^http/, 'ws')}/ws`,
+      port,
+      store,
+      emulators,
+      env,
+      get gateway() {
+        return gateway!;
+      },
+      workers,
+      addWorker,
+      stopWorker: (worker, signal = 'SIGTERM') => stopProcess(worker, signal),
+      async restartGateway() {
+        await stopProcess(gateway!, 'SIGTERM');
+        await startGateway();
+      },
+      close() {
+        closing ??= (async () => {
+          await Promise.all([...workers].map((w) => stopProcess(w, 'SIGTERM')));
+          if (gateway) await stopProcess(gateway, 'SIGTERM');
+          await emulators.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await Promise.all([...workers].map((w) => stopProcess(w, 'SIGKILL')));
+    if (gateway) await stopProcess(gateway, 'SIGKILL');
+    await emulators.close();
+    throw err;
+  }
+}

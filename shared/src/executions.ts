@@ -1,0 +1,207 @@
+/**
+ * The executions table: one item per execution, the single source of truth that the
+ * gateway writes, the worker claims and finishes, and `resume` replays from. Every
+ * transition is a conditional write, so duplicates and races cannot run a program twice
+ * or write a final status twice.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { LIMITS } from './limits.ts';
+import type { ExecutionEvent, Language, ResultMessage, Status } from './protocol.ts';
+
+export type ExecutionStatus = 'queued' | 'running' | Status;
+
+export interface ExecutionItem {
+  executionId: string;
+  tokenHash: string;
+  connectionId: string;
+  language: Language;
+  code: string;
+  stdin: string;
+  timeoutMs: number;
+  memoryMb: number;
+  status: ExecutionStatus;
+  attempt: number;
+  createdAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  leaseOwner?: string;
+  leaseExpiresAt?: number;
+  /** Set by the owner's `cancel`; the worker running it polls for it. */
+  cancelRequested?: boolean;
+  /** The seq of the last message of this execution, sent or not. */
+  lastSeq: number;
+  /** Stored messages for `resume`, as JSON, up to maxStoredOutputBytes. */
+  events: string[];
+  storedBytes: number;
+  result?: ResultMessage;
+  ttl: number;
+}
+
+export const isFinal = (status: ExecutionStatus): status is Status => status !== 'queued' && status !== 'running';
+
+export const ttlFrom = (nowMs: number): number => Math.floor(nowMs / 1000) + LIMITS.retentionSeconds;
+
+/** The messages that still fit under the stored cap; the result is always kept, since resume must be able to end a run. */
+function keepWithinCap(events: ExecutionEvent[], storedBytes: number): { kept: string[]; bytes: number } {
+  const kept: string[] = [];
+  let bytes = storedBytes;
+  for (const event of events) {
+    const json = JSON.stringify(event);
+    if (event.type === 'result' || bytes + json.length <= LIMITS.maxStoredOutputBytes) {
+      kept.push(json);
+      bytes += json.length;
+    }
+  }
+  return { kept, bytes };
+}
+
+export class ExecutionStore {
+  readonly client: DynamoDBDocumentClient;
+  readonly table: string;
+
+  constructor(client: DynamoDBDocumentClient, table: string) {
+    this.client = client;
+    this.table = table;
+  }
+
+  async create(item: ExecutionItem): Promise<void> {
+    await this.client.send(new PutCommand({
+      TableName: this.table,
+      Item: item,
+      ConditionExpression: 'attribute_not_exists(executionId)',
+    }));
+  }
+
+  async get(executionId: string): Promise<ExecutionItem | undefined> {
+    const out = await this.client.send(new GetCommand({ TableName: this.table, Key: { executionId }, ConsistentRead: true }));
+    return out.Item as ExecutionItem | undefined;
+  }
+
+  async delete(executionId: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.table, Key: { executionId } }));
+  }
+
+  /**
+   * Moves a queued execution (or a running one whose lease expired: its worker died) to
+   * `running` under this worker's lease. Returns the item, or undefined when someone
+   * else holds it or it is already final.
+   */
+  async claim(executionId: string, owner: string, now: number, leaseMs: number): Promise<ExecutionItem | undefined> {
+    try {
+      const out = await this.client.send(new UpdateCommand({
+        TableName: this.table,
+        Key: { executionId },
+        UpdateExpression: 'SET #s = :running, attempt = attempt + :one, leaseOwner = :owner, leaseExpiresAt = :lease, startedAt = :now',
+        ConditionExpression: 'attribute_exists(executionId) AND (#s = :queued OR (#s = :running AND leaseExpiresAt < :now))',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':running': 'running', ':queued': 'queued', ':one': 1, ':owner': owner, ':lease': now + leaseMs, ':now': now },
+        ReturnValues: 'ALL_NEW',
+      }));
+      return out.Attributes as ExecutionItem;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Records messages sent for a run this worker holds: advances lastSeq and stores them
+   * for `resume` while they fit under the stored cap. Also renews the lease. Returns
+   * the current item (for the latest connection and cancel flag), or undefined when the
+   * lease was lost.
+   */
+  async record(executionId: string, owner: string, events: ExecutionEvent[], now: number, leaseMs: number, storedBytes: number): Promise<ExecutionItem | undefined> {
+    const lastSeq = events.length ? events[events.length - 1]!.seq : undefined;
+    const { kept, bytes } = keepWithinCap(events, storedBytes);
+    const sets = ['leaseExpiresAt = :lease', 'storedBytes = :bytes', 'events = list_append(events, :events)'];
+    const values: Record<string, unknown> = { ':lease': now + leaseMs, ':bytes': bytes, ':events': kept, ':owner': owner, ':running': 'running' };
+    if (lastSeq !== undefined) {
+      sets.push('lastSeq = :seq');
+      values[':seq'] = lastSeq;
+    }
+    try {
+      const out = await this.client.send(new UpdateCommand({
+        TableName: this.table,
+        Key: { executionId },
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: '#s = :running AND leaseOwner = :owner',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }));
+      return out.Attributes as ExecutionItem;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Writes the final status once. `expect` says which states may end here: a worker
+   * ends its own running lease; the gateway ends a queued one (cancel); the dead-letter
+   * consumer ends anything not yet final. Returns false when the execution was already
+   * final or another worker holds it.
+   */
+  async finish(
+    executionId: string,
+    result: ResultMessage,
+    events: ExecutionEvent[],
+    storedBytes: number,
+    now: number,
+    expect: { owner: string } | { fromQueued: true } | { anyUnfinished: true },
+  ): Promise<boolean> {
+    const { kept, bytes } = keepWithinCap(events, storedBytes);
+    const values: Record<string, unknown> = {
+      ':status': result.status, ':result': result, ':now': now, ':seq': result.seq, ':events': kept, ':bytes': bytes,
+    };
+    let condition: string;
+    if ('owner' in expect) {
+      condition = '#s = :running AND leaseOwner = :owner';
+      values[':owner'] = expect.owner;
+      values[':running'] = 'running';
+    } else if ('fromQueued' in expect) {
+      condition = '#s = :queued';
+      values[':queued'] = 'queued';
+    } else {
+      condition = '#s IN (:queued, :running)';
+      values[':queued'] = 'queued';
+      values[':running'] = 'running';
+    }
+    try {
+      await this.client.send(new UpdateCommand({
+        TableName: this.table,
+        Key: { executionId },
+        UpdateExpression: 'SET #s = :status, #r = :result, finishedAt = :now, lastSeq = :seq, events = list_append(events, :events), storedBytes = :bytes REMOVE leaseOwner, leaseExpiresAt',
+        ConditionExpression: `attribute_exists(executionId) AND ${condition}`,
+        ExpressionAttributeNames: { '#s': 'status', '#r': 'result' },
+        ExpressionAttributeValues: values,
+      }));
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  /** Points live delivery at another connection (resume). */
+  async rebind(executionId: string, connectionId: string): Promise<void> {
+    await this.client.send(new UpdateCommand({
+      TableName: this.table,
+      Key: { executionId },
+      UpdateExpression: 'SET connectionId = :c',
+      ConditionExpression: 'attribute_exists(executionId)',
+      ExpressionAttributeValues: { ':c': connectionId },
+    }));
+  }
+
+  async requestCancel(executionId: string): Promise<void> {
+    await this.client.send(new UpdateCommand({
+      TableName: this.table,
+      Key: { executionId },
+      UpdateExpression: 'SET cancelRequested = :t',
+      ConditionExpression: 'attribute_exists(executionId)',
+      ExpressionAttributeValues: { ':t': true },
+    }));
+  }
+}

@@ -1,0 +1,39 @@
+import { fileURLToPath } from 'node:url';
+import { sveltekit } from '@sveltejs/kit/vite';
+import adapter from '@sveltejs/adapter-static';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { defineConfig } from 'vitest/config';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+// Vitest runs this project from the repository root, where SvelteKit (which reads
+// routes relative to the working directory) would find no app; tests need only the
+// Svelte compiler for components and `.svelte.ts` state classes.
+const testing = Boolean(process.env.VITEST);
+
+export default defineConfig({
+  root,
+  plugins: testing
+    ? [svelte()]
+    : [
+        sveltekit({
+          // One static build serves every path: `/s/<id>` share links fall back to index.html.
+          adapter: adapter({ fallback: 'index.html' }),
+        }),
+      ],
+  // The client-side Svelte runtime, so that `$state` is reactive in component tests.
+  resolve: testing ? { conditions: ['browser'] } : {},
+  build: {
+    // Monaco is one large module graph; splitting it keeps the warning quiet and lets the
+    // browser fetch the language service only when it is needed.
+    chunkSizeWarningLimit: 5000,
+  },
+  worker: { format: 'es' },
+  test: {
+    name: 'web',
+    root,
+    include: ['src/**/*.test.ts', 'e2e/**/*.test.ts'],
+    environment: 'happy-dom',
+    testTimeout: 10_000,
+    hookTimeout: 120_000,
+  },
+});

@@ -1,0 +1,137 @@
+/**
+ * The worker: long-polls the executions queue and runs up to `concurrency` messages at
+ * once. Lifecycle as verbs: `run()` starts the loop, `close()` stops receiving, lets
+ * running executions finish, then releases everything (idempotent). The loop never
+ * throws: it logs and backs off.
+ */
+import { randomUUID } from 'node:crypto';
+import { ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Logger } from 'pino';
+import { QUEUES, type StoreConfig } from '@playground/shared';
+import { ExecutionStore } from '@playground/shared/executions';
+import { Delivery } from '@playground/shared/delivery';
+import type { Sandbox } from './sandbox/types.ts';
+import { processMessage, type ExecutionDeps, type MessageOutcome } from './execution.ts';
+
+export interface WorkerOptions {
+  store: StoreConfig;
+  managementEndpoint: string;
+  sandbox: Sandbox;
+  concurrency: number;
+  log: Logger;
+  /** Long-poll wait; shorter in tests so close() is quick without aborting. */
+  receiveWaitSeconds?: number;
+  onMessage?: (outcome: MessageOutcome) => void;
+}
+
+export class Worker {
+  readonly id = `w-${randomUUID().slice(0, 8)}`;
+  readonly #o: WorkerOptions;
+  readonly #sqs: SQSClient;
+  readonly #dynamo: DynamoDBDocumentClient;
+  readonly #delivery: Delivery;
+  readonly #deps: ExecutionDeps;
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly #receiving = new AbortController();
+  #slotFreed: (() => void) | undefined;
+  #loop: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: WorkerOptions) {
+    if (!(Number.isInteger(options.concurrency) && options.concurrency >= 1)) {
+      throw new Error(`Worker concurrency must be a whole number >= 1, got ${options.concurrency} (WORKER_CONCURRENCY).`);
+    }
+    this.#o = options;
+    const region = options.store.region;
+    this.#sqs = new SQSClient({ region });
+    this.#dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ region }), { marshallOptions: { removeUndefinedValues: true } });
+    this.#delivery = new Delivery(options.managementEndpoint, region);
+    this.#deps = {
+      sqs: this.#sqs,
+      queueUrl: options.store.queueUrl,
+      executions: new ExecutionStore(this.#dynamo, options.store.executionsTable),
+      delivery: this.#delivery,
+      sandbox: options.sandbox,
+      owner: this.id,
+      log: options.log,
+    };
+  }
+
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  run(): Promise<void> {
+    this.#loop ??= this.#receiveLoop();
+    return this.#loop;
+  }
+
+  async #receiveLoop(): Promise<void> {
+    const { log } = this.#o;
+    let backoffMs = 100;
+    while (!this.#closing) {
+      const free = this.#o.concurrency - this.#inFlight.size;
+      if (free <= 0) {
+        await new Promise<void>((resolve) => (this.#slotFreed = resolve));
+        continue;
+      }
+      let messages: Message[] = [];
+      try {
+        const out = await this.#sqs.send(new ReceiveMessageCommand({
+          QueueUrl: this.#o.store.queueUrl,
+          MaxNumberOfMessages: Math.min(10, free),
+          WaitTimeSeconds: this.#o.receiveWaitSeconds ?? QUEUES.executions.receiveWaitSeconds,
+          MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+        }), { abortSignal: this.#receiving.signal });
+        messages = out.Messages ?? [];
+        backoffMs = 100;
+      } catch (err) {
+        if (this.#closing) break;
+        log.error({ err }, `receive failed; retrying in ${backoffMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, backoffMs));
+        backoffMs = Math.min(backoffMs * 2, 5000);
+        continue;
+      }
+      for (const message of messages) this.#start(message);
+    }
+  }
+
+  #start(message: Message): void {
+    const task = processMessage(this.#deps, message)
+      .then((outcome) => this.#o.onMessage?.(outcome))
+      .catch((err: unknown) => {
+        // The message stays in the queue and comes back after its visibility timeout.
+        this.#o.log.error({ err, messageId: message.MessageId }, 'execution failed; it will be retried');
+      })
+      .finally(() => {
+        this.#inFlight.delete(task);
+        this.#slotFreed?.();
+        this.#slotFreed = undefined;
+      });
+    this.#inFlight.add(task);
+  }
+
+  /** Stops receiving, waits for running executions (each bounded by its limits), releases clients. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      // A receive in flight is abandoned; SQS makes its messages visible again.
+      this.#receiving.abort();
+      this.#slotFreed?.();
+      try {
+        await this.#loop;
+        await Promise.allSettled([...this.#inFlight]);
+      } finally {
+        try {
+          await this.#o.sandbox.close();
+        } finally {
+          this.#delivery.destroy();
+          this.#sqs.destroy();
+          this.#dynamo.destroy();
+        }
+      }
+    })();
+    return this.#closing;
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Runs one worker process: an SQS consumer whose programs run in sandbox child
+ * processes that hold no credentials. SIGTERM drains: no new messages, running ones
+ * finish, exit 0 (what an Auto Scaling scale-in or a deploy does).
+ */
+import pino from 'pino';
+import { ConfigError, readInt, readStoreConfig } from '@playground/shared';
+import { SandboxPool } from './sandbox/index.ts';
+import { Worker } from './consumer.ts';
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const log = pino({ level: env.LOG_LEVEL ?? 'info', base: { service: 'worker', pid: process.pid } });
+  const managementEndpoint = env.MANAGEMENT_ENDPOINT;
+  if (!managementEndpoint) throw new ConfigError('MANAGEMENT_ENDPOINT is not set: the API Gateway management endpoint (locally, the gateway URL).');
+  const concurrency = readInt(env, 'WORKER_CONCURRENCY', 4, 1, 64);
+  const sandbox = new SandboxPool({ size: concurrency, logger: log });
+  await sandbox.start();
+  const worker = new Worker({
+    store: readStoreConfig(env),
+    managementEndpoint,
+    sandbox,
+    concurrency,
+    log,
+    ...(env.RECEIVE_WAIT_SECONDS ? { receiveWaitSeconds: readInt(env, 'RECEIVE_WAIT_SECONDS', 20, 0, 20) } : {}),
+  });
+  const stop = (signal: string) => {
+    log.info({ signal, inFlight: worker.inFlight }, 'draining');
+    worker.close().then(() => {
+      log.info('drained');
+      process.exit(0);
+    }, (err: unknown) => {
+      log.error({ err }, 'close failed');
+      process.exit(1);
+    });
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('disconnect', () => stop('parent gone'));
+  log.info({ workerId: worker.id, concurrency }, 'worker ready');
+  process.send?.({ type: 'ready', workerId: worker.id });
+  await worker.run();
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    console.error(`worker: ${err.message}`);
+    process.exit(2);
+  }
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,195 @@
+/**
+ * Turns one run's output into the protocol's numbered messages and gets them to the
+ * client: chunks are batched for a few ms (a tight print loop costs few messages),
+ * split under API Gateway's frame size, numbered by `seq`, posted in order through the
+ * management API, and recorded in the executions table for `resume`. The result is
+ * written (conditionally, once) before it is posted, so a client never sees a result
+ * that the store does not hold.
+ */
+import type { Logger } from 'pino';
+import { LEASE, LIMITS, type ExecutionEvent, type OutputMessage, type ResultMessage } from '@playground/shared';
+import type { ExecutionItem, ExecutionStore } from '@playground/shared/executions';
+import type { Delivery } from '@playground/shared/delivery';
+import type { SandboxOutput } from './sandbox/types.ts';
+
+export interface PublisherOptions {
+  item: ExecutionItem;
+  owner: string;
+  executions: ExecutionStore;
+  delivery: Delivery;
+  log: Logger;
+  /** Called when the store says the run should stop: cancelled, or the lease was lost. */
+  onStop: (reason: 'cancelled' | 'lease_lost') => void;
+  batchMs?: number;
+}
+
+/** Splits text so that each piece, JSON-encoded, stays under `maxBytes`, never inside a surrogate pair. */
+export function splitForFrames(data: string, maxBytes: number): string[] {
+  const pieces: string[] = [];
+  let rest = data;
+  while (rest.length > 0) {
+    let take = Math.min(rest.length, maxBytes);
+    while (take > 1 && Buffer.byteLength(JSON.stringify(rest.slice(0, take))) > maxBytes) {
+      take = Math.max(1, Math.floor(take * 0.75));
+    }
+    const code = rest.charCodeAt(take - 1);
+    if (take < rest.length && code >= 0xd800 && code <= 0xdbff) take -= 1;
+    pieces.push(rest.slice(0, take));
+    rest = rest.slice(take);
+  }
+  return pieces;
+}
+
+type Body<T> = T extends ExecutionEvent ? Omit<T, 'seq' | 'executionId'> : never;
+
+export class Publisher {
+  readonly #o: PublisherOptions;
+  #seq: number;
+  #connectionId: string;
+  #gone = false;
+  #storedBytes: number;
+  #pending: SandboxOutput[] = [];
+  #pendingBytes = 0;
+  /** Messages sent but not yet recorded in the store. */
+  #unrecorded: ExecutionEvent[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #chain: Promise<void> = Promise.resolve();
+  #stopped = false;
+
+  constructor(options: PublisherOptions) {
+    this.#o = options;
+    this.#seq = options.item.lastSeq;
+    this.#connectionId = options.item.connectionId;
+    this.#storedBytes = options.item.storedBytes;
+  }
+
+  get connectionId(): string {
+    return this.#connectionId;
+  }
+
+  #number<T extends ExecutionEvent>(body: Body<T>): T {
+    return { ...body, executionId: this.#o.item.executionId, seq: ++this.#seq } as unknown as T;
+  }
+
+  /** Sends `started` right away; it is recorded with the next batch. */
+  started(queuedMs: number): void {
+    const event = this.#number<ExecutionEvent>({ type: 'started', queuedMs, attempt: this.#o.item.attempt } as Body<ExecutionEvent>);
+    this.#enqueue(async () => {
+      await this.#post([event]);
+      this.#unrecorded.push(event);
+    });
+  }
+
+  output(chunk: SandboxOutput): void {
+    this.#pending.push(chunk);
+    this.#pendingBytes += chunk.data.length;
+    if (this.#pendingBytes >= LIMITS.maxOutputChunkBytes) this.flush();
+    else this.#timer ??= setTimeout(() => this.flush(), this.#o.batchMs ?? LIMITS.outputBatchMs);
+  }
+
+  /** Sends what is pending now, and records it along with anything not yet recorded. */
+  flush(): void {
+    const events = this.#drain();
+    if (events.length === 0) return;
+    this.#enqueue(async () => {
+      const recorded = [...this.#unrecorded, ...events];
+      this.#unrecorded = [];
+      const [, item] = await Promise.all([
+        this.#post(events),
+        this.#o.executions.record(this.#o.item.executionId, this.#o.owner, recorded, Date.now(), LEASE.durationMs, this.#storedBytes),
+      ]);
+      if (!item) return this.#stop('lease_lost');
+      this.#storedBytes = item.storedBytes;
+      await this.observe(item, events);
+    });
+  }
+
+  /**
+   * Applies what the store says about this execution: a `resume` moved it to another
+   * connection (re-send the batch just posted, which the resumer may not have read), or
+   * its owner asked to cancel.
+   */
+  async observe(item: ExecutionItem, justSent: ExecutionEvent[] = []): Promise<void> {
+    if (item.connectionId !== this.#connectionId) {
+      this.#o.log.info({ executionId: item.executionId, from: this.#connectionId, to: item.connectionId }, 'delivery rebound');
+      this.#connectionId = item.connectionId;
+      this.#gone = false;
+      await this.#post(justSent);
+    }
+    if (item.cancelRequested) this.#stop('cancelled');
+  }
+
+  /**
+   * Ends the run: sends what is pending, writes the final status once, then posts the
+   * result. Returns false when the store refused the final write (the lease was lost to
+   * another worker), in which case nothing more is sent.
+   */
+  async finish(result: Body<ResultMessage>): Promise<boolean> {
+    const outputs = this.#drain();
+    const final = this.#number<ResultMessage>(result);
+    let written = false;
+    this.#enqueue(async () => {
+      const recorded = [...this.#unrecorded, ...outputs, final];
+      this.#unrecorded = [];
+      const [, ok] = await Promise.all([
+        this.#post(outputs),
+        this.#o.executions.finish(this.#o.item.executionId, final, recorded, this.#storedBytes, Date.now(), { owner: this.#o.owner }),
+      ]);
+      written = ok;
+      if (ok) await this.#post([final]);
+    });
+    await this.#chain;
+    return written;
+  }
+
+  #drain(): OutputMessage[] {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const events: OutputMessage[] = [];
+    // Adjacent chunks of one stream merge into one message, then split under the frame limit.
+    let stream: SandboxOutput['stream'] | undefined;
+    let text = '';
+    const emit = () => {
+      if (stream && text) for (const data of splitForFrames(text, LIMITS.maxOutputChunkBytes)) events.push(this.#number<OutputMessage>({ type: 'output', stream: stream!, data }));
+    };
+    for (const chunk of this.#pending) {
+      if (chunk.stream !== stream) {
+        emit();
+        stream = chunk.stream;
+        text = '';
+      }
+      text += chunk.data;
+    }
+    emit();
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    return events;
+  }
+
+  async #post(events: ExecutionEvent[]): Promise<void> {
+    for (const event of events) {
+      if (this.#gone) return;
+      try {
+        if ((await this.#o.delivery.post(this.#connectionId, event)) === 'gone') {
+          // The client left; the run goes on and is stored for `resume`.
+          this.#gone = true;
+        }
+      } catch (err) {
+        // Delivery is best effort: the store holds every message for resume.
+        this.#o.log.warn({ err, executionId: event.executionId, seq: event.seq }, 'post failed');
+      }
+    }
+  }
+
+  #enqueue(step: () => Promise<void>): void {
+    this.#chain = this.#chain.then(step).catch((err: unknown) => {
+      this.#o.log.error({ err, executionId: this.#o.item.executionId }, 'publishing failed');
+    });
+  }
+
+  #stop(reason: 'cancelled' | 'lease_lost'): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#o.onStop(reason);
+  }
+}

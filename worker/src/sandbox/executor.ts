@@ -1,0 +1,390 @@
+/**
+ * Runs one job in one fresh isolate. Lives in the sandbox child process (never in the
+ * worker that holds credentials). The isolate comes from a V8 snapshot holding the
+ * runtime prelude, and a few are created ahead of need so a run does not pay for it.
+ *
+ * What crosses into the isolate: strings and numbers, plus two ivm Callbacks (output and
+ * randomness). What comes out: numbers from `tick`, a JSON string from `report`, strings
+ * passed to the output callback. The References the host keeps point at the prelude's own
+ * functions, taken before user code runs; the host never touches a value the program made.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import ivm from 'isolated-vm';
+import type { ProgramError } from '@playground/shared';
+import type { SandboxJob, SandboxOutcome } from './types.ts';
+import { originalPosition, type DecodedMappings } from './sourcemap.ts';
+import { transpileTypeScript } from './transpile.ts';
+
+/** Must match the wrapper in prelude.js: top-level-await code runs as this function's body. */
+const ASYNC_PREFIX = '(async function () {"use strict";';
+
+export interface ExecutorOptions {
+  /** Isolates created ahead of need (for the default memory size). */
+  warmIsolates?: number;
+  /** CPU time a run may use when the job does not say; the wall clock may be longer. */
+  cpuLimitMs?: number;
+  /** Timers and immediates a program may have pending at once. */
+  maxTimers?: number;
+}
+
+export interface ExecutorJob extends SandboxJob {
+  cpuLimitMs?: number;
+  maxTimers?: number;
+}
+
+type Emit = (stream: 'stdout' | 'stderr', data: string) => void;
+
+interface Sink {
+  write: (fd: number, text: string) => void;
+}
+
+interface Warm {
+  isolate: ivm.Isolate;
+  context: ivm.Context;
+  memoryMb: number;
+  sink: Sink;
+  start: ivm.Reference<(code: string, file: string, stdin: string, maxTimers: number, outputBudget: number) => number>;
+  tick: ivm.Reference<() => number>;
+  report: ivm.Reference<() => string>;
+}
+
+const DEFAULT_MEMORY_MB = 64;
+const CPU_CHECK_MS = 10;
+
+export function buildSnapshot(): ivm.ExternalCopy<ArrayBuffer> {
+  const require = createRequire(import.meta.url);
+  const inspectSource = readFileSync(require.resolve('node-inspect-extracted'), 'utf8');
+  const preludeSource = readFileSync(new URL('./prelude.js', import.meta.url), 'utf8');
+  // The UMD bundle picks `module.exports` when it sees CommonJS; the prelude takes it from
+  // the global and deletes it.
+  const inspectScript = `(function () { var module = { exports: {} }; var exports = module.exports;\n${inspectSource}\n;globalThis.__playgroundInspect = module.exports; })();`;
+  return ivm.Isolate.createSnapshot(
+    [
+      { code: inspectScript, filename: 'playground:inspect' },
+      { code: preludeSource, filename: 'playground:runtime' },
+    ],
+    // Compiling the hot paths into the snapshot makes the first console.log cheap.
+    'console.log({ a: [1, "x"], m: new Map([[1, 2]]) }, "%s %d", "s", 1)',
+  );
+}
+
+export class Executor {
+  readonly #snapshot: ivm.ExternalCopy<ArrayBuffer>;
+  readonly #warmTarget: number;
+  readonly #cpuLimitMs: number;
+  readonly #maxTimers: number;
+  readonly #warm: Warm[] = [];
+  #refilling = false;
+  #closed = false;
+  #current: { stop: (status: SandboxOutcome['status']) => void } | null = null;
+
+  constructor(opts: ExecutorOptions = {}) {
+    this.#snapshot = buildSnapshot();
+    this.#warmTarget = opts.warmIsolates ?? 2;
+    this.#cpuLimitMs = opts.cpuLimitMs ?? 10_000;
+    this.#maxTimers = opts.maxTimers ?? 10_000;
+  }
+
+  /** Fills the pool of ready isolates; call when idle. */
+  async prewarm(): Promise<void> {
+    if (this.#refilling) return;
+    this.#refilling = true;
+    try {
+      while (!this.#closed && this.#warm.length < this.#warmTarget) {
+        this.#warm.push(this.#create(DEFAULT_MEMORY_MB));
+        // Yield between isolates so an arriving job is not held up behind the refill.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      this.#refilling = false;
+    }
+  }
+
+  #create(memoryMb: number): Warm {
+    const isolate = new ivm.Isolate({ memoryLimit: memoryMb, snapshot: this.#snapshot });
+    const context = isolate.createContextSync();
+    const sink: Sink = { write: () => {} };
+    const write = new ivm.Callback((fd: unknown, text: unknown) => {
+      if (typeof text === 'string') sink.write(fd === 2 ? 2 : 1, text);
+    }, { ignored: true });
+    const random = new ivm.Callback((n: unknown) => {
+      const size = typeof n === 'number' && n > 0 && n <= 65536 ? Math.floor(n) : 0;
+      return new Uint8Array(randomBytes(size));
+    });
+    const handle = context.evalClosureSync('return __playground.attach($0, $1)', [write, random], {
+      result: { reference: true },
+      timeout: 1000,
+    }) as ivm.Reference<Record<string, unknown>>;
+    const warm: Warm = {
+      isolate,
+      context,
+      memoryMb,
+      sink,
+      start: handle.getSync('start', { reference: true }) as Warm['start'],
+      tick: handle.getSync('tick', { reference: true }) as Warm['tick'],
+      report: handle.getSync('report', { reference: true }) as Warm['report'],
+    };
+    handle.release();
+    return warm;
+  }
+
+  #take(memoryMb: number): Warm {
+    const i = this.#warm.findIndex((w) => w.memoryMb === memoryMb && !w.isolate.isDisposed);
+    if (i >= 0) return this.#warm.splice(i, 1)[0]!;
+    return this.#create(memoryMb);
+  }
+
+  /** Ends the current run with `cancelled` (or any status); no-op when idle. */
+  stopCurrent(status: SandboxOutcome['status']): void {
+    this.#current?.stop(status);
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#current?.stop('cancelled');
+    for (const w of this.#warm.splice(0)) {
+      try { w.isolate.dispose(); } catch { /* already gone */ }
+    }
+  }
+
+  async run(job: ExecutorJob, emit: Emit): Promise<SandboxOutcome> {
+    const startedAt = performance.now();
+    const file = job.language === 'typescript' ? 'main.ts' : 'main.js';
+    let code = job.code;
+    let map: DecodedMappings | null = null;
+    if (job.language === 'typescript') {
+      const out = transpileTypeScript(job.code, file);
+      if (!out.ok) {
+        return { status: 'failed', error: out.error, wallMs: elapsed(startedAt), cpuMs: 0, truncated: false };
+      }
+      code = out.code;
+      map = out.map;
+    }
+
+    const warm = this.#take(job.memoryMb);
+    const { isolate } = warm;
+    let status: SandboxOutcome['status'] | null = null;
+    let wakeSleeper: (() => void) | null = null;
+    let cpuNs = 0n;
+    const stop = (s: SandboxOutcome['status']) => {
+      if (status !== null) return;
+      status = s;
+      try { cpuNs = isolate.cpuTime; } catch { /* disposed */ }
+      // Disposing terminates whatever the isolate is doing, including a call in progress.
+      try { isolate.dispose(); } catch { /* already disposed */ }
+      wakeSleeper?.();
+    };
+    this.#current = { stop };
+
+    let outputBytes = 0;
+    let truncated = false;
+    warm.sink.write = (fd, text) => {
+      if (status !== null) return;
+      const bytes = Buffer.byteLength(text);
+      if (outputBytes + bytes > job.maxOutputBytes) {
+        const fit = cutUtf8(text, job.maxOutputBytes - outputBytes);
+        if (fit) emit(fd === 2 ? 'stderr' : 'stdout', fit);
+        outputBytes = job.maxOutputBytes;
+        truncated = true;
+        stop('output_exceeded');
+        return;
+      }
+      outputBytes += bytes;
+      emit(fd === 2 ? 'stderr' : 'stdout', text);
+    };
+
+    const deadline = startedAt + job.timeoutMs;
+    const cpuLimitNs = BigInt(Math.min(job.cpuLimitMs ?? this.#cpuLimitMs, job.timeoutMs)) * 1_000_000n;
+    const wallTimer = setTimeout(() => stop('timed_out'), job.timeoutMs);
+    const cpuTimer = setInterval(() => {
+      try {
+        if (isolate.cpuTime > cpuLimitNs) stop('timed_out');
+      } catch { /* disposed */ }
+    }, CPU_CHECK_MS);
+    const remaining = () => Math.max(1, Math.ceil(deadline - performance.now()));
+
+    let failure: ProgramError | undefined;
+    let value: string | undefined;
+    let wrapped = false;
+    try {
+      let step = await warm.start.apply(
+        undefined,
+        [code, file, job.stdin, job.maxTimers ?? this.#maxTimers, job.maxOutputBytes],
+        { timeout: remaining() },
+      );
+      const fromStart = step === -2;
+      while (status === null && typeof step === 'number' && step >= 0) {
+        if (step > 0) {
+          await new Promise<void>((resolve) => {
+            const t = setTimeout(resolve, Math.min(step as number, remaining()));
+            wakeSleeper = () => { clearTimeout(t); resolve(); };
+          });
+          wakeSleeper = null;
+          if (status !== null) break;
+        }
+        step = await warm.tick.apply(undefined, [], { timeout: remaining() });
+      }
+      if (status === null) {
+        const text = await warm.report.apply(undefined, [], { timeout: remaining() });
+        const report = parseReport(text);
+        value = report.value;
+        wrapped = report.wrapped === true;
+        if (report.error) {
+          failure = report.error;
+          if (fromStart && failure.name === 'SyntaxError') locateSyntaxError(isolate, code, file, failure);
+        }
+      }
+    } catch (err) {
+      if (status === null) {
+        if (isolate.isDisposed || /memory limit/i.test(String((err as Error)?.message))) status = 'memory_exceeded';
+        else if (/timed out/i.test(String((err as Error)?.message)) && performance.now() >= deadline - 5) status = 'timed_out';
+        else failure = hostSideError(err);
+      }
+    } finally {
+      clearTimeout(wallTimer);
+      clearInterval(cpuTimer);
+      if (status === null) {
+        try { cpuNs = isolate.cpuTime; } catch { /* disposed */ }
+      }
+      this.#current = null;
+      warm.sink.write = () => {};
+      try { isolate.dispose(); } catch { /* already disposed */ }
+    }
+
+    const base = { wallMs: elapsed(startedAt), cpuMs: Number(cpuNs) / 1e6, truncated };
+    if (status !== null) return { status, ...base };
+    if (failure) {
+      mapError(failure, file, map, wrapped);
+      return { status: 'failed', error: failure, ...base };
+    }
+    return value === undefined ? { status: 'succeeded', ...base } : { status: 'succeeded', value, ...base };
+  }
+}
+
+function elapsed(since: number): number {
+  return Math.round((performance.now() - since) * 1000) / 1000;
+}
+
+/** The longest prefix of `text` whose UTF-8 encoding fits in `maxBytes`. */
+export function cutUtf8(text: string, maxBytes: number): string {
+  let bytes = 0;
+  let i = 0;
+  while (i < text.length) {
+    const cp = text.codePointAt(i)!;
+    const size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    i += cp > 0xffff ? 2 : 1;
+  }
+  return text.slice(0, i);
+}
+
+/** The report is produced inside the isolate: treat it as untrusted text. */
+function parseReport(text: unknown): { value?: string; error?: ProgramError; wrapped?: boolean } {
+  if (typeof text !== 'string') return {};
+  let raw: unknown;
+  try { raw = JSON.parse(text); } catch { return {}; }
+  if (raw === null || typeof raw !== 'object') return {};
+  const out: { value?: string; error?: ProgramError; wrapped?: boolean } = {};
+  const r = raw as Record<string, unknown>;
+  out.wrapped = r.wrapped === true;
+  if (typeof r.value === 'string') out.value = r.value;
+  if (r.error !== null && typeof r.error === 'object') {
+    const e = r.error as Record<string, unknown>;
+    out.error = { name: str(e.name, 'Error'), message: str(e.message, '') };
+    if (typeof e.stack === 'string') out.error.stack = e.stack;
+  }
+  return out;
+}
+
+function str(v: unknown, fallback: string): string {
+  return typeof v === 'string' ? v.slice(0, 64 * 1024) : fallback;
+}
+
+/**
+ * An error that surfaced on the host side: ivm rethrows unhandled promise rejections
+ * after the call that caused them, as a host copy (strings only).
+ */
+function hostSideError(err: unknown): ProgramError {
+  if (err instanceof Error) {
+    const boundary = err.stack?.indexOf('\n    at (<isolated-vm boundary>)') ?? -1;
+    const stack = boundary >= 0 ? err.stack!.slice(0, boundary) : `${err.name}: ${err.message}`;
+    if (/^An object was thrown from supplied code/.test(err.message)) {
+      return {
+        name: 'UnhandledPromiseRejection',
+        message: 'A promise rejected with a value that is not an Error, and nothing handled the rejection.',
+      };
+    }
+    return { name: err.name, message: err.message, stack: trimRuntimeFrames(stack) };
+  }
+  return {
+    name: 'UnhandledPromiseRejection',
+    message: `This error originated either by throwing inside of an async function without a catch block, or by rejecting a promise which was not handled with .catch(). The promise rejected with the reason "${String(err)}".`,
+  };
+}
+
+function trimRuntimeFrames(stack: string): string {
+  return stack
+    .split('\n')
+    .filter((l) => !/^\s+at .*(playground:|<isolated-vm|\(<anonymous>\)$)/.test(l))
+    .map((l) => l.replace(/^(\s+at )eval \((main\.[jt]s:\d+:\d+)\)$/, '$1$2'))
+    .join('\n');
+}
+
+/**
+ * eval's SyntaxError carries no position; compiling the same text as a script (or, for
+ * top-level-await code, a module) makes V8 name it. Only runs on the failure path.
+ */
+function locateSyntaxError(isolate: ivm.Isolate, code: string, file: string, error: ProgramError): void {
+  if (isolate.isDisposed) return;
+  const attempt = (compile: () => unknown): boolean => {
+    try {
+      compile();
+      return false;
+    } catch (err) {
+      const m = /^(.*) \[([^\]]*):(\d+):(\d+)\]$/.exec(String((err as Error).message));
+      if (!m) return false;
+      error.message = m[1]!;
+      error.line = Number(m[3]);
+      error.column = Number(m[4]);
+      error.stack = `SyntaxError: ${m[1]}`;
+      return true;
+    }
+  };
+  const asScript = () => isolate.compileScriptSync(code, { filename: file });
+  const asModule = () => isolate.compileModuleSync(code, { filename: file });
+  if (/\bawait\b/.test(code)) {
+    if (attempt(asModule)) return;
+  }
+  attempt(asScript);
+}
+
+/**
+ * Points an error at the user's source: positions in the stack and the first frame's
+ * line and column, through the async wrapper's shift and the TypeScript source map.
+ */
+function mapError(error: ProgramError, file: string, map: DecodedMappings | null, wrapped: boolean): void {
+  const toOriginal = (line: number, column: number) => {
+    // Code wrapped for top-level await gains a prefix on its first line only.
+    const c = wrapped && line === 1 ? Math.max(1, column - ASYNC_PREFIX.length) : column;
+    return map ? originalPosition(map, line, c) : { line, column: c };
+  };
+  if (error.line !== undefined && error.column !== undefined) {
+    ({ line: error.line, column: error.column } = toOriginal(error.line, error.column));
+    return;
+  }
+  if (!error.stack) return;
+  let first: { line: number; column: number } | undefined;
+  const pattern = new RegExp(`${file.replace('.', '\\.')}:(\\d+):(\\d+)`, 'g');
+  error.stack = error.stack.replace(pattern, (_all, l: string, c: string) => {
+    const pos = toOriginal(Number(l), Number(c));
+    first ??= pos;
+    return `${file}:${pos.line}:${pos.column}`;
+  });
+  if (first) {
+    error.line = first.line;
+    error.column = first.column;
+  }
+}
