@@ -1,0 +1,97 @@
+/**
+ * Entry point of a sandbox child process: started by SandboxPool with an empty
+ * environment, it runs one job at a time in fresh isolates and reports over IPC.
+ * It holds no credentials, so a program that escaped its isolate would find nothing here.
+ */
+import { Executor, type ExecutorJob } from './executor.ts';
+import type { ChildOptions, FromChild, ToChild } from './messages.ts';
+import { transpileTypeScript } from './transpile.ts';
+
+const options = JSON.parse(process.argv[2] ?? '{}') as Partial<ChildOptions>;
+const executor = new Executor({
+  warmIsolates: options.warmIsolates ?? 2,
+  cpuLimitMs: options.cpuLimitMs ?? 10_000,
+  maxTimers: options.maxTimers ?? 10_000,
+});
+
+/** Largest output message, in UTF-16 units (<= 24 KiB of UTF-8, under LIMITS.maxOutputChunkBytes). */
+const MAX_CHUNK = 8 * 1024;
+
+const send = (message: FromChild) => {
+  if (process.connected) process.send!(message);
+};
+
+// Output is coalesced per turn of the event loop: a program printing in a tight loop
+// produces a few large messages instead of thousands of small ones.
+let pending: Array<{ stream: 'stdout' | 'stderr'; data: string }> = [];
+let pendingId = '';
+let flushScheduled = false;
+
+function flush(): void {
+  flushScheduled = false;
+  const chunks = pending;
+  pending = [];
+  for (const chunk of chunks) {
+    for (let i = 0; i < chunk.data.length; ) {
+      let end = Math.min(chunk.data.length, i + MAX_CHUNK);
+      // Never split a surrogate pair across two messages.
+      if (end < chunk.data.length && /[\ud800-\udbff]/.test(chunk.data[end - 1]!)) end--;
+      send({ type: 'output', executionId: pendingId, stream: chunk.stream, data: chunk.data.slice(i, end) });
+      i = end;
+    }
+  }
+}
+
+function emitFor(executionId: string) {
+  return (stream: 'stdout' | 'stderr', data: string) => {
+    pendingId = executionId;
+    const last = pending[pending.length - 1];
+    if (last && last.stream === stream && last.data.length < MAX_CHUNK) last.data += data;
+    else pending.push({ stream, data });
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flush);
+    }
+  };
+}
+
+let running: string | null = null;
+
+async function runJob(job: ExecutorJob): Promise<void> {
+  running = job.executionId;
+  try {
+    const outcome = await executor.run(job, emitFor(job.executionId));
+    flush();
+    send({ type: 'result', executionId: job.executionId, outcome });
+  } catch (err) {
+    flush();
+    send({
+      type: 'result',
+      executionId: job.executionId,
+      outcome: {
+        status: 'crashed',
+        error: { name: 'InternalError', message: `the sandbox failed: ${(err as Error)?.message ?? String(err)}` },
+        wallMs: 0,
+        cpuMs: 0,
+        truncated: false,
+      },
+    });
+  } finally {
+    running = null;
+    void executor.prewarm();
+  }
+}
+
+process.on('message', (message: ToChild) => {
+  if (message?.type === 'run' && running === null) void runJob(message.job);
+  else if (message?.type === 'cancel' && message.executionId === running) executor.stopCurrent('cancelled');
+});
+process.on('disconnect', () => {
+  executor.close();
+  process.exit(0);
+});
+
+// esbuild starts its service process on first use (~70 ms): pay that before the first job.
+transpileTypeScript('const warm: number = 1;', 'warm.ts');
+await executor.prewarm();
+send({ type: 'ready' });
