@@ -123,10 +123,11 @@ async function localEdge(app: FastifyInstance, opts: LocalEdgeOptions): Promise<
     api.get<{ Params: { id: string } }>('/@connections/:id', async (req, reply) => {
       const s = live(req.params.id);
       if (!s) return awsError(reply, 410, 'GoneException', `Connection ${req.params.id} is gone.`);
+      // API Gateway's wire names are camelCase; the SDK maps them to its PascalCase fields.
       return reply.send({
-        ConnectedAt: new Date(s.connectedAt).toISOString(),
-        Identity: { SourceIp: s.sourceIp, UserAgent: s.userAgent },
-        LastActiveAt: new Date(s.lastActiveAt).toISOString(),
+        connectedAt: new Date(s.connectedAt).toISOString(),
+        identity: { sourceIp: s.sourceIp, userAgent: s.userAgent },
+        lastActiveAt: new Date(s.lastActiveAt).toISOString(),
       });
     });
     api.delete<{ Params: { id: string } }>('/@connections/:id', async (req, reply) => {

@@ -8,11 +8,26 @@ import { QUEUES, TABLES, type QueueDefinition, type StoreConfig, type TableDefin
 
 async function ensureTable(db: DynamoDBClient, name: string, def: TableDefinition): Promise<void> {
   try {
+    const attributes = new Map<string, 'S' | 'N'>([[def.hashKey, 'S']]);
+    for (const index of def.indexes) {
+      attributes.set(index.hashKey, index.hashKeyType);
+      if (index.rangeKey) attributes.set(index.rangeKey, index.rangeKeyType ?? 'S');
+    }
     await db.send(new CreateTableCommand({
       TableName: name,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: def.hashKey, AttributeType: 'S' }],
+      AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
       KeySchema: [{ AttributeName: def.hashKey, KeyType: 'HASH' }],
+      ...(def.indexes.length ? {
+        GlobalSecondaryIndexes: def.indexes.map((index) => ({
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: index.hashKey, KeyType: 'HASH' as const },
+            ...(index.rangeKey ? [{ AttributeName: index.rangeKey, KeyType: 'RANGE' as const }] : []),
+          ],
+          Projection: { ProjectionType: 'ALL' as const },
+        })),
+      } : {}),
     }));
   } catch (err) {
     if (!(err instanceof ResourceInUseException)) throw err;
@@ -41,6 +56,8 @@ export interface ProvisionOptions {
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
   prefix?: string;
+  /** Overrides the queue's visibility timeout (tests use seconds, not tens of them). */
+  visibilityTimeoutSeconds?: number;
 }
 
 export async function provision(opts: ProvisionOptions): Promise<StoreConfig> {
@@ -57,6 +74,7 @@ export async function provision(opts: ProvisionOptions): Promise<StoreConfig> {
       QueueName: `${prefix}-${QUEUES.executions.name}`,
       Attributes: {
         ...queueAttributes(QUEUES.executions),
+        ...(opts.visibilityTimeoutSeconds ? { VisibilityTimeout: String(opts.visibilityTimeoutSeconds) } : {}),
         RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: QUEUES.executions.maxReceiveCount }),
       },
     }));

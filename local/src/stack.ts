@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
-import type { StoreConfig } from '@playground/shared';
+import type { StoreConfig, Timing } from '@playground/shared';
 import { startEmulators, type Emulators } from './emulators.ts';
 import { provision } from './provision.ts';
 import { ENTRY, startProcess, stopProcess, type LogSink } from './processes.ts';
@@ -30,6 +30,8 @@ export interface LocalStackOptions {
   log?: LogSink;
   /** Progress of the start, for a person at a terminal. */
   progress?: (step: string) => void;
+  /** Shorter leases and visibility, for tests of failure and takeover. */
+  timing?: Partial<Timing>;
   /** Enables the gateway's integration routes (as API Gateway would call them). */
   integrationSecret?: string;
 }
@@ -86,7 +88,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const workers = new Set<ChildProcess>();
   try {
     progress('creating tables and queues from shared/ definitions');
-    const store = await provision({ ...emulators, region, credentials });
+    const store = await provision({
+      ...emulators, region, credentials,
+      ...(opts.timing?.visibilityTimeoutSeconds ? { visibilityTimeoutSeconds: opts.timing.visibilityTimeoutSeconds } : {}),
+    });
     const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
@@ -116,6 +121,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const workerEnv: Record<string, string> = {
       ...env,
       ...(opts.workerConcurrency ? { WORKER_CONCURRENCY: String(opts.workerConcurrency) } : {}),
+      ...(opts.timing?.leaseMs ? { LEASE_MS: String(opts.timing.leaseMs) } : {}),
+      ...(opts.timing?.heartbeatMs ? { HEARTBEAT_MS: String(opts.timing.heartbeatMs) } : {}),
+      ...(opts.timing?.visibilityTimeoutSeconds ? { VISIBILITY_TIMEOUT_SECONDS: String(opts.timing.visibilityTimeoutSeconds) } : {}),
     };
 
     const startGateway = async () => {

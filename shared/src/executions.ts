@@ -5,7 +5,7 @@
  * or write a final status twice.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { LIMITS } from './limits.ts';
 import type { ExecutionEvent, Language, ResultMessage, Status } from './protocol.ts';
 
@@ -35,8 +35,15 @@ export interface ExecutionItem {
   events: string[];
   storedBytes: number;
   result?: ResultMessage;
+  /** Present while unfinished: the key of the sparse index the recovery sweep reads. */
+  sweepKey?: typeof SWEEP_KEY;
+  /** When the recovery sweep last enqueued it again. */
+  requeuedAt?: number;
   ttl: number;
 }
+
+export const SWEEP_KEY = 'pending';
+export const SWEEP_INDEX = 'bySweep';
 
 export const isFinal = (status: ExecutionStatus): status is Status => status !== 'queued' && status !== 'running';
 
@@ -68,7 +75,7 @@ export class ExecutionStore {
   async create(item: ExecutionItem): Promise<void> {
     await this.client.send(new PutCommand({
       TableName: this.table,
-      Item: item,
+      Item: { ...item, sweepKey: SWEEP_KEY },
       ConditionExpression: 'attribute_not_exists(executionId)',
     }));
   }
@@ -172,7 +179,7 @@ export class ExecutionStore {
       await this.client.send(new UpdateCommand({
         TableName: this.table,
         Key: { executionId },
-        UpdateExpression: 'SET #s = :status, #r = :result, finishedAt = :now, lastSeq = :seq, events = list_append(events, :events), storedBytes = :bytes REMOVE leaseOwner, leaseExpiresAt',
+        UpdateExpression: 'SET #s = :status, #r = :result, finishedAt = :now, lastSeq = :seq, events = list_append(events, :events), storedBytes = :bytes REMOVE leaseOwner, leaseExpiresAt, sweepKey',
         ConditionExpression: `attribute_exists(executionId) AND ${condition}`,
         ExpressionAttributeNames: { '#s': 'status', '#r': 'result' },
         ExpressionAttributeValues: values,
@@ -182,6 +189,34 @@ export class ExecutionStore {
       if (err instanceof ConditionalCheckFailedException) return false;
       throw err;
     }
+  }
+
+  /**
+   * Unfinished executions created before `cutoff` that nothing is working on: queued
+   * (their message may be lost) or running under an expired lease (their worker died and
+   * the message may be lost too). The sweep enqueues them again; claims make that safe.
+   */
+  async stranded(now: number, cutoff: number, limit = 100): Promise<ExecutionItem[]> {
+    const out = await this.client.send(new QueryCommand({
+      TableName: this.table,
+      IndexName: SWEEP_INDEX,
+      KeyConditionExpression: 'sweepKey = :k AND createdAt < :cutoff',
+      FilterExpression: '(#s = :queued OR (#s = :running AND leaseExpiresAt < :now)) AND (attribute_not_exists(requeuedAt) OR requeuedAt < :cutoff)',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':k': SWEEP_KEY, ':cutoff': cutoff, ':queued': 'queued', ':running': 'running', ':now': now },
+      Limit: limit,
+    }));
+    return (out.Items ?? []) as ExecutionItem[];
+  }
+
+  async markRequeued(executionId: string, now: number): Promise<void> {
+    await this.client.send(new UpdateCommand({
+      TableName: this.table,
+      Key: { executionId },
+      UpdateExpression: 'SET requeuedAt = :now',
+      ConditionExpression: 'attribute_exists(executionId)',
+      ExpressionAttributeValues: { ':now': now },
+    }));
   }
 
   /** Points live delivery at another connection (resume). */

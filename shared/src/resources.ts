@@ -3,7 +3,14 @@
  * definitions and the Pulumi program provisions them from the same ones, so a key or an
  * attribute cannot drift between a laptop and AWS.
  */
-import { LIMITS } from './limits.ts';
+
+export interface IndexDefinition {
+  name: string;
+  hashKey: string;
+  hashKeyType: 'S' | 'N';
+  rangeKey?: string;
+  rangeKeyType?: 'S' | 'N';
+}
 
 export interface TableDefinition {
   /** Logical name; deployed names add a stack prefix. */
@@ -11,8 +18,8 @@ export interface TableDefinition {
   hashKey: string;
   /** Attribute holding the expiry in epoch seconds (DynamoDB TTL). */
   ttlAttribute: string;
-  /** Global secondary indexes, if any. */
-  indexes: ReadonlyArray<{ name: string; hashKey: string; rangeKey?: string }>;
+  /** Global secondary indexes, if any (projection: all attributes). */
+  indexes: ReadonlyArray<IndexDefinition>;
 }
 
 export const TABLES = {
@@ -20,7 +27,9 @@ export const TABLES = {
     name: 'executions',
     hashKey: 'executionId',
     ttlAttribute: 'ttl',
-    indexes: [],
+    // Sparse: only unfinished executions carry `sweepKey`, so the recovery sweep reads
+    // the few that are queued or running, never the whole table.
+    indexes: [{ name: 'bySweep', hashKey: 'sweepKey', hashKeyType: 'S', rangeKey: 'createdAt', rangeKeyType: 'N' }],
   },
   connections: {
     name: 'connections',
@@ -52,7 +61,9 @@ export interface QueueDefinition {
 export const QUEUES = {
   executions: {
     name: 'executions',
-    visibilityTimeoutSeconds: Math.ceil(LIMITS.timeoutMs.max / 1000) + 30,
+    // Short, because running executions extend it (heartbeat): a message whose worker
+    // died comes back within this many seconds rather than after the longest run.
+    visibilityTimeoutSeconds: 20,
     maxMessageSizeBytes: 1024 * 1024,
     messageRetentionSeconds: 4 * 24 * 3600,
     maxReceiveCount: 3,
@@ -68,8 +79,23 @@ export const QUEUES = {
   },
 } as const satisfies Record<string, QueueDefinition>;
 
-/** The lease a worker holds on a running execution; renewed by its heartbeat. */
+/**
+ * The lease a worker holds on a running execution, renewed by its heartbeat along with
+ * the message's visibility. A dead worker's run is taken over once both ran out.
+ */
 export const LEASE = {
   durationMs: 15_000,
   heartbeatMs: 5_000,
 } as const;
+
+export interface Timing {
+  leaseMs: number;
+  heartbeatMs: number;
+  visibilityTimeoutSeconds: number;
+}
+
+export const DEFAULT_TIMING: Timing = {
+  leaseMs: LEASE.durationMs,
+  heartbeatMs: LEASE.heartbeatMs,
+  visibilityTimeoutSeconds: QUEUES.executions.visibilityTimeoutSeconds,
+};

@@ -9,11 +9,12 @@ import { ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Logger } from 'pino';
-import { QUEUES, type StoreConfig } from '@playground/shared';
+import { DEFAULT_TIMING, QUEUES, type StoreConfig, type Timing } from '@playground/shared';
 import { ExecutionStore } from '@playground/shared/executions';
 import { Delivery } from '@playground/shared/delivery';
 import type { Sandbox } from './sandbox/types.ts';
 import { processMessage, type ExecutionDeps, type MessageOutcome } from './execution.ts';
+import { Recovery } from './recovery.ts';
 
 export interface WorkerOptions {
   store: StoreConfig;
@@ -21,8 +22,12 @@ export interface WorkerOptions {
   sandbox: Sandbox;
   concurrency: number;
   log: Logger;
-  /** Long-poll wait; shorter in tests so close() is quick without aborting. */
+  /** Long-poll wait of a receive (SQS allows up to 20 s). */
   receiveWaitSeconds?: number;
+  timing?: Partial<Timing>;
+  /** Recovery sweep period and the age at which an unfinished execution counts as stranded. */
+  sweepEveryMs?: number;
+  strandedAfterMs?: number;
   onMessage?: (outcome: MessageOutcome) => void;
 }
 
@@ -33,6 +38,7 @@ export class Worker {
   readonly #dynamo: DynamoDBDocumentClient;
   readonly #delivery: Delivery;
   readonly #deps: ExecutionDeps;
+  readonly #recovery: Recovery;
   readonly #inFlight = new Set<Promise<void>>();
   readonly #receiving = new AbortController();
   #slotFreed: (() => void) | undefined;
@@ -56,7 +62,19 @@ export class Worker {
       sandbox: options.sandbox,
       owner: this.id,
       log: options.log,
+      timing: { ...DEFAULT_TIMING, ...options.timing },
     };
+    this.#recovery = new Recovery({
+      sqs: this.#sqs,
+      queueUrl: options.store.queueUrl,
+      deadLetterQueueUrl: options.store.deadLetterQueueUrl,
+      executions: this.#deps.executions,
+      delivery: this.#delivery,
+      log: options.log,
+      ...(options.receiveWaitSeconds !== undefined ? { receiveWaitSeconds: options.receiveWaitSeconds } : {}),
+      ...(options.sweepEveryMs !== undefined ? { sweepEveryMs: options.sweepEveryMs } : {}),
+      ...(options.strandedAfterMs !== undefined ? { strandedAfterMs: options.strandedAfterMs } : {}),
+    });
   }
 
   get inFlight(): number {
@@ -65,6 +83,7 @@ export class Worker {
 
   run(): Promise<void> {
     this.#loop ??= this.#receiveLoop();
+    void this.#recovery.run();
     return this.#loop;
   }
 
@@ -120,6 +139,7 @@ export class Worker {
       this.#receiving.abort();
       this.#slotFreed?.();
       try {
+        await this.#recovery.close();
         await this.#loop;
         await Promise.allSettled([...this.#inFlight]);
       } finally {

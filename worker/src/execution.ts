@@ -7,7 +7,7 @@
  */
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from 'pino';
-import { LEASE, LIMITS, QUEUES, type Status } from '@playground/shared';
+import { LIMITS, type Status, type Timing } from '@playground/shared';
 import { isFinal, type ExecutionStore } from '@playground/shared/executions';
 import { decodeQueueMessage } from '@playground/shared/queue';
 import type { Delivery } from '@playground/shared/delivery';
@@ -23,6 +23,7 @@ export interface ExecutionDeps {
   /** This worker's identity in leases. */
   owner: string;
   log: Logger;
+  timing: Timing;
   /** How often a running execution checks the store for cancel and rebinding. */
   watchMs?: number;
 }
@@ -40,7 +41,8 @@ export async function processMessage(deps: ExecutionDeps, message: Message): Pro
     return 'invalid';
   }
   const { executionId } = body;
-  const item = await executions.claim(executionId, owner, Date.now(), LEASE.durationMs);
+  const { timing } = deps;
+  const item = await executions.claim(executionId, owner, Date.now(), timing.leaseMs);
   if (!item) {
     const current = await executions.get(executionId);
     if (!current || isFinal(current.status)) {
@@ -59,7 +61,7 @@ export async function processMessage(deps: ExecutionDeps, message: Message): Pro
   const abort = new AbortController();
   let stopReason: 'cancelled' | 'lease_lost' | undefined;
   const publisher = new Publisher({
-    item, owner, executions, delivery: deps.delivery, log: log1,
+    item, owner, executions, delivery: deps.delivery, log: log1, leaseMs: timing.leaseMs,
     onStop: (reason) => {
       stopReason ??= reason;
       abort.abort(reason);
@@ -75,14 +77,14 @@ export async function processMessage(deps: ExecutionDeps, message: Message): Pro
   const watch = setInterval(() => {
     void (async () => {
       const now = Date.now();
-      if (now - lastRenew >= LEASE.heartbeatMs) {
+      if (now - lastRenew >= timing.heartbeatMs) {
         lastRenew = now;
-        const renewed = await executions.record(executionId, owner, [], now, LEASE.durationMs, 0);
+        const renewed = await executions.record(executionId, owner, [], now, timing.leaseMs, 0);
         if (!renewed) {
           stopReason ??= 'lease_lost';
           return abort.abort('lease_lost');
         }
-        await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: QUEUES.executions.visibilityTimeoutSeconds }));
+        await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: timing.visibilityTimeoutSeconds }));
         return publisher.observe(renewed);
       }
       const current = await executions.get(executionId);

@@ -4,7 +4,7 @@
  * finish, exit 0 (what an Auto Scaling scale-in or a deploy does).
  */
 import pino from 'pino';
-import { ConfigError, readInt, readStoreConfig } from '@playground/shared';
+import { ConfigError, DEFAULT_TIMING, readInt, readStoreConfig } from '@playground/shared';
 import { SandboxPool } from './sandbox/index.ts';
 import { Worker } from './consumer.ts';
 
@@ -23,6 +23,13 @@ async function main(): Promise<void> {
     concurrency,
     log,
     ...(env.RECEIVE_WAIT_SECONDS ? { receiveWaitSeconds: readInt(env, 'RECEIVE_WAIT_SECONDS', 20, 0, 20) } : {}),
+    timing: {
+      leaseMs: readInt(env, 'LEASE_MS', DEFAULT_TIMING.leaseMs, 500, 600_000),
+      heartbeatMs: readInt(env, 'HEARTBEAT_MS', DEFAULT_TIMING.heartbeatMs, 100, 300_000),
+      visibilityTimeoutSeconds: readInt(env, 'VISIBILITY_TIMEOUT_SECONDS', DEFAULT_TIMING.visibilityTimeoutSeconds, 1, 43_200),
+    },
+    sweepEveryMs: readInt(env, 'SWEEP_EVERY_MS', 30_000, 100, 3_600_000),
+    strandedAfterMs: readInt(env, 'STRANDED_AFTER_MS', 60_000, 100, 3_600_000),
   });
   const stop = (signal: string) => {
     log.info({ signal, inFlight: worker.inFlight }, 'draining');

@@ -7,7 +7,7 @@
  * that the store does not hold.
  */
 import type { Logger } from 'pino';
-import { LEASE, LIMITS, type ExecutionEvent, type OutputMessage, type ResultMessage } from '@playground/shared';
+import { LIMITS, type ExecutionEvent, type OutputMessage, type ResultMessage } from '@playground/shared';
 import type { ExecutionItem, ExecutionStore } from '@playground/shared/executions';
 import type { Delivery } from '@playground/shared/delivery';
 import type { SandboxOutput } from './sandbox/types.ts';
@@ -18,6 +18,7 @@ export interface PublisherOptions {
   executions: ExecutionStore;
   delivery: Delivery;
   log: Logger;
+  leaseMs: number;
   /** Called when the store says the run should stop: cancelled, or the lease was lost. */
   onStop: (reason: 'cancelled' | 'lease_lost') => void;
   batchMs?: number;
@@ -96,7 +97,7 @@ export class Publisher {
       this.#unrecorded = [];
       const [, item] = await Promise.all([
         this.#post(events),
-        this.#o.executions.record(this.#o.item.executionId, this.#o.owner, recorded, Date.now(), LEASE.durationMs, this.#storedBytes),
+        this.#o.executions.record(this.#o.item.executionId, this.#o.owner, recorded, Date.now(), this.#o.leaseMs, this.#storedBytes),
       ]);
       if (!item) return this.#stop('lease_lost');
       this.#storedBytes = item.storedBytes;
