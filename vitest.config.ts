@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
+      // The web app: unit and component tests (happy-dom), and e2e in headless Chromium.
+      'web/vite.config.ts',
       {
         test: {
           name: 'node',

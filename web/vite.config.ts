@@ -13,7 +13,7 @@ const testing = Boolean(process.env.VITEST);
 export default defineConfig({
   root,
   plugins: testing
-    ? [svelte()]
+    ? [svelte({ configFile: false })]
     : [
         sveltekit({
           // One static build serves every path: `/s/<id>` share links fall back to index.html.

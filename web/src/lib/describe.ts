@@ -44,8 +44,9 @@ export function describeResult(result: ResultMessage, limits: Limits): { text: s
     case 'failed': {
       const error = result.error;
       if (!error) return { text: 'Failed', tone: 'error' };
-      const where = error.line ? ` (line ${error.line}${error.column ? `, column ${error.column}` : ''})` : '';
-      return { text: `Failed: ${error.name}: ${error.message}${where}`, tone: 'error' };
+      // The message and stack are in the console below; the status line says what and where.
+      const where = error.line ? ` at line ${error.line}${error.column ? `, column ${error.column}` : ''}` : '';
+      return { text: `Failed: ${error.name}${where}`, tone: 'error' };
     }
     case 'timed_out': {
       // Both limits end as `timed_out`. The run hit the wall clock if it lasted about

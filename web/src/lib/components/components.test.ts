@@ -1,0 +1,94 @@
+import { flushSync, mount, unmount } from 'svelte';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RunConsole } from '../console.svelte.ts';
+import Console from './Console.svelte';
+import ConnectionIndicator from './ConnectionIndicator.svelte';
+import Settings from './Settings.svelte';
+
+const limits = { timeoutMs: 5000, memoryMb: 64, maxOutputBytes: 1 << 20 };
+let mounted: Record<string, unknown> | null = null;
+afterEach(() => {
+  if (mounted) unmount(mounted);
+  mounted = null;
+  document.body.innerHTML = '';
+});
+
+function render<P extends Record<string, unknown>>(component: Parameters<typeof mount>[0], props: P) {
+  const target = document.createElement('div');
+  document.body.append(target);
+  mounted = mount(component, { target, props }) as Record<string, unknown>;
+  flushSync();
+  return target;
+}
+
+describe('Console', () => {
+  it('shows lines as they arrive, stderr marked apart, and the status with its times', () => {
+    const output = new RunConsole();
+    const target = render(Console, { output, onClear: () => {} });
+    output.begin(limits);
+    output.accepted();
+    flushSync();
+    expect(target.querySelector('[data-testid=status]')!.textContent).toContain('Queued');
+    output.apply({ type: 'started', executionId: 'e', seq: 1, queuedMs: 2, attempt: 1 });
+    output.append('stdout', 'hello\n');
+    output.append('stderr', 'warning\n');
+    flushSync();
+    const lines = [...target.querySelectorAll('.line')].map((l) => [l.getAttribute('data-kind'), l.textContent]);
+    expect(lines).toEqual([
+      ['stdout', 'hello'],
+      ['stderr', 'warning'],
+    ]);
+    output.apply({ type: 'result', executionId: 'e', seq: 4, status: 'succeeded', stats: { wallMs: 12, cpuMs: 8, queuedMs: 2 }, truncated: false });
+    flushSync();
+    expect(target.querySelector('[role=status]')!.textContent).toContain('Finished in 12 ms');
+    expect(target.querySelector('[data-testid=stats]')!.textContent).toBe('wall 12 ms · CPU 8 ms · queued 2 ms');
+  });
+
+  it('keeps only the visible part of a long output in the page', () => {
+    const output = new RunConsole();
+    const target = render(Console, { output, onClear: () => {} });
+    output.begin(limits);
+    output.append('stdout', Array.from({ length: 10_000 }, (_, i) => `line ${i}\n`).join(''));
+    flushSync();
+    const rows = target.querySelectorAll('.line').length;
+    expect(rows).toBeGreaterThan(0);
+    expect(rows).toBeLessThan(200);
+    // The scroll area is as tall as all the lines, so the scrollbar tells the truth.
+    expect((target.querySelector('.rows') as HTMLElement).style.height).toBe(`${10_000 * 20}px`);
+  });
+
+  it('calls onClear from its Clear button', () => {
+    const onClear = vi.fn();
+    const target = render(Console, { output: new RunConsole(), onClear });
+    (target.querySelector('button') as HTMLButtonElement).click();
+    expect(onClear).toHaveBeenCalledOnce();
+  });
+});
+
+describe('ConnectionIndicator', () => {
+  it('labels each connection state and offers a retry when offline', () => {
+    const onRetry = vi.fn();
+    const target = render(ConnectionIndicator, { state: 'offline', onRetry });
+    expect(target.textContent).toContain('Offline');
+    (target.querySelector('button') as HTMLButtonElement).click();
+    expect(onRetry).toHaveBeenCalledOnce();
+  });
+
+  it('says reconnecting without a retry button', () => {
+    const target = render(ConnectionIndicator, { state: 'reconnecting', onRetry: () => {} });
+    expect(target.querySelector('[data-state=reconnecting]')!.textContent).toContain('Reconnecting');
+    expect(target.querySelector('button')).toBeNull();
+  });
+});
+
+describe('Settings', () => {
+  it('offers labelled limit inputs in seconds and megabytes', () => {
+    const target = render(Settings, { timeoutMs: 5000, memoryMb: 64 });
+    const timeout = target.querySelector('[data-testid=timeout]') as HTMLInputElement;
+    const memory = target.querySelector('[data-testid=memory]') as HTMLInputElement;
+    expect(timeout.value).toBe('5');
+    expect(memory.value).toBe('64');
+    expect(timeout.closest('label')!.textContent).toContain('Time limit');
+    expect(memory.closest('label')!.textContent).toContain('Memory');
+  });
+});
