@@ -570,6 +570,598 @@
     return line;
   }
 
+  // ---- web platform pieces --------------------------------------------------------------
+  class DOMException extends ErrorCtor {
+    constructor(message = '', name = 'Error') {
+      super(message);
+      ObjectDefineProperty(this, 'name', { value: `${name}`, configurable: true, writable: true });
+    }
+  }
+
+  // UTF-8 by hand: the isolate has no encoder of its own.
+  const utf8Encode = (input) => {
+    const str = `${input}`;
+    const out = [];
+    for (let i = 0; i < str.length; i++) {
+      let cp = StringCharCodeAt(str, i);
+      if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < str.length) {
+        const next = StringCharCodeAt(str, i + 1);
+        if (next >= 0xdc00 && next <= 0xdfff) { cp = 0x10000 + ((cp - 0xd800) << 10) + (next - 0xdc00); i++; }
+        else cp = 0xfffd;
+      } else if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
+      if (cp < 0x80) ArrayPush(out, cp);
+      else if (cp < 0x800) ArrayPush(out, 0xc0 | (cp >> 6), 0x80 | (cp & 63));
+      else if (cp < 0x10000) ArrayPush(out, 0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+      else ArrayPush(out, 0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+    }
+    return new Uint8ArrayCtor(out);
+  };
+
+  // WHATWG UTF-8 decode: each maximal invalid subpart becomes one U+FFFD.
+  const utf8Decode = (bytes, fatal) => {
+    let out = '';
+    let chunk = [];
+    const flushChunk = () => { if (chunk.length) { out += ReflectApply(StringFromCharCode, undefined, chunk); chunk = []; } };
+    const bad = () => {
+      if (fatal) { const e = new TypeErrorCtor('The encoded data was not valid for encoding utf-8'); e.code = 'ERR_ENCODING_INVALID_ENCODED_DATA'; throw e; }
+      ArrayPush(chunk, 0xfffd);
+    };
+    for (let i = 0; i < bytes.length;) {
+      const b = bytes[i];
+      let need = 0; let cp = 0; let lower = 0x80; let upper = 0xbf;
+      if (b < 0x80) { ArrayPush(chunk, b); i++; if (chunk.length > 8192) flushChunk(); continue; }
+      if (b >= 0xc2 && b <= 0xdf) { need = 1; cp = b & 0x1f; }
+      else if (b >= 0xe0 && b <= 0xef) { need = 2; cp = b & 0xf; if (b === 0xe0) lower = 0xa0; if (b === 0xed) upper = 0x9f; }
+      else if (b >= 0xf0 && b <= 0xf4) { need = 3; cp = b & 7; if (b === 0xf0) lower = 0x90; if (b === 0xf4) upper = 0x8f; }
+      else { bad(); i++; continue; }
+      let j = i + 1;
+      let ok = true;
+      for (let k = 0; k < need; k++, j++) {
+        const c = bytes[j];
+        if (j >= bytes.length || c < lower || c > upper) { ok = false; break; }
+        lower = 0x80; upper = 0xbf;
+        cp = (cp << 6) | (c & 63);
+      }
+      if (!ok) { bad(); i = j; continue; }
+      if (cp > 0xffff) { cp -= 0x10000; ArrayPush(chunk, 0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff)); }
+      else ArrayPush(chunk, cp);
+      i = j;
+      if (chunk.length > 8192) flushChunk();
+    }
+    flushChunk();
+    return out;
+  };
+
+  const toBytes = (input) => {
+    if (input === undefined) return new Uint8ArrayCtor(0);
+    if (input instanceof ArrayBuffer) return new Uint8ArrayCtor(input);
+    if (ArrayBuffer.isView(input)) return new Uint8ArrayCtor(input.buffer, input.byteOffset, input.byteLength);
+    const e = new TypeErrorCtor('The "input" argument must be an instance of ArrayBuffer or ArrayBufferView.');
+    e.code = 'ERR_INVALID_ARG_TYPE';
+    throw e;
+  };
+
+  class TextEncoder {
+    get encoding() { return 'utf-8'; }
+    encode(input = '') { return utf8Encode(input); }
+    encodeInto(src, dest) {
+      const bytes = utf8Encode(src);
+      let written = 0;
+      let read = 0;
+      const str = `${src}`;
+      for (let i = 0; i < str.length; i++) {
+        const cp = StringCodePointAt(str, i);
+        const size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+        if (written + size > dest.length) break;
+        for (let k = 0; k < size; k++) dest[written + k] = bytes[written + k];
+        written += size;
+        read += cp > 0xffff ? 2 : 1;
+        if (cp > 0xffff) i++;
+      }
+      return { read, written };
+    }
+  }
+
+  class TextDecoder {
+    #fatal; #ignoreBOM; #encoding; #pending = [];
+    constructor(label = 'utf-8', options = {}) {
+      const l = StringReplace(`${label}`, /^\s+|\s+$/g, '').toLowerCase();
+      if (l === 'utf-8' || l === 'utf8' || l === 'unicode-1-1-utf-8') this.#encoding = 'utf-8';
+      else if (l === 'utf-16le' || l === 'utf-16') this.#encoding = 'utf-16le';
+      else {
+        const e = new RangeErrorCtor(`The "${label}" encoding is not supported`);
+        e.code = 'ERR_ENCODING_NOT_SUPPORTED';
+        throw e;
+      }
+      this.#fatal = Boolean(options && options.fatal);
+      this.#ignoreBOM = Boolean(options && options.ignoreBOM);
+    }
+    get encoding() { return this.#encoding; }
+    get fatal() { return this.#fatal; }
+    get ignoreBOM() { return this.#ignoreBOM; }
+    decode(input, options) {
+      let bytes = toBytes(input);
+      const stream = Boolean(options && options.stream);
+      if (this.#pending.length) {
+        const joined = new Uint8ArrayCtor(this.#pending.length + bytes.length);
+        joined.set(this.#pending); joined.set(bytes, this.#pending.length);
+        bytes = joined; this.#pending = [];
+      }
+      if (stream) {
+        // Keep an incomplete trailing sequence for the next call.
+        let cut = bytes.length;
+        for (let back = 1; back <= 3 && bytes.length - back >= 0; back++) {
+          const b = bytes[bytes.length - back];
+          if ((b & 0xc0) === 0x80) continue;
+          const size = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+          if (size > back) cut = bytes.length - back;
+          break;
+        }
+        this.#pending = [...bytes.subarray(cut)];
+        bytes = bytes.subarray(0, cut);
+      }
+      let text;
+      if (this.#encoding === 'utf-16le') {
+        text = '';
+        for (let i = 0; i + 1 < bytes.length; i += 2) text += StringFromCharCode(bytes[i] | (bytes[i + 1] << 8));
+        if (!this.#ignoreBOM && StringCharCodeAt(text, 0) === 0xfeff) text = StringSlice(text, 1);
+        return text;
+      }
+      if (!this.#ignoreBOM && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+      return utf8Decode(bytes, this.#fatal);
+    }
+  }
+
+  const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  function btoa(data) {
+    if (arguments.length === 0) { const e = new TypeErrorCtor('The "data" argument must be specified'); e.code = 'ERR_MISSING_ARGS'; throw e; }
+    const s = `${data}`;
+    let out = '';
+    for (let i = 0; i < s.length; i += 3) {
+      const a = StringCharCodeAt(s, i); const b = StringCharCodeAt(s, i + 1); const c = StringCharCodeAt(s, i + 2);
+      if (a > 255 || b > 255 || c > 255) throw new DOMException('Invalid character', 'InvalidCharacterError');
+      const n = (a << 16) | ((b || 0) << 8) | (c || 0);
+      out += B64[n >> 18] + B64[(n >> 12) & 63] + (i + 1 < s.length ? B64[(n >> 6) & 63] : '=') + (i + 2 < s.length ? B64[n & 63] : '=');
+    }
+    return out;
+  }
+  function atob(data) {
+    if (arguments.length === 0) { const e = new TypeErrorCtor('The "data" argument must be specified'); e.code = 'ERR_MISSING_ARGS'; throw e; }
+    let s = StringReplace(`${data}`, /[\t\n\f\r ]/g, '');
+    if (s.length % 4 === 0) s = StringReplace(s, /==?$/, '');
+    if (s.length % 4 === 1 || RegExpExec(/[^A-Za-z0-9+/]/, s) !== null) {
+      throw new DOMException('The string to be decoded is not correctly encoded.', 'InvalidCharacterError');
+    }
+    let out = '';
+    let buffer = 0; let bits = 0;
+    for (let i = 0; i < s.length; i++) {
+      buffer = (buffer << 6) | StringIndexOf(B64, s[i]);
+      bits += 6;
+      if (bits >= 8) { bits -= 8; out += StringFromCharCode((buffer >> bits) & 255); }
+    }
+    return out;
+  }
+
+  // structuredClone per the HTML algorithm, for what a program can build here.
+  const cloneError = (v) => new DOMException(`${typeof v === 'function' ? StringCtor(v) : typeof v === 'symbol' ? StringCtor(v) : `#<${safeString(() => v.constructor.name, 'Object')}>`} could not be cloned.`, 'DataCloneError');
+  function structuredClone(value, options) {
+    if (arguments.length === 0) { const e = new TypeErrorCtor('The "value" argument must be specified'); e.code = 'ERR_MISSING_ARGS'; throw e; }
+    void options;
+    const memo = new MapCtor();
+    const clone = (v) => {
+      if (typeof v === 'symbol' || typeof v === 'function') throw cloneError(v);
+      if (v === null || typeof v !== 'object') return v;
+      if (MapHas(memo, v)) return MapGet(memo, v);
+      const tag = ObjectPrototypeToString(v);
+      let out;
+      if (ArrayIsArray(v)) {
+        out = new Array(v.length); MapSet(memo, v, out);
+        const keys = ObjectKeys(v);
+        for (let i = 0; i < keys.length; i++) out[keys[i]] = clone(v[keys[i]]);
+        return out;
+      }
+      if (tag === '[object Date]') { out = new Date(Date.prototype.getTime.call(v)); MapSet(memo, v, out); return out; }
+      if (tag === '[object RegExp]') { out = new RegExp(v.source, v.flags); MapSet(memo, v, out); return out; }
+      if (tag === '[object ArrayBuffer]') { out = ArrayBuffer.prototype.slice.call(v, 0); MapSet(memo, v, out); return out; }
+      if (ArrayBuffer.isView(v)) {
+        const buffer = clone(v.buffer);
+        const Ctor = tag === '[object DataView]' ? DataView : global[TypedArrayTag(v)];
+        out = tag === '[object DataView]' ? new DataView(buffer, v.byteOffset, v.byteLength) : new Ctor(buffer, v.byteOffset, TypedArrayLength(v));
+        MapSet(memo, v, out); return out;
+      }
+      if (IsMap(v)) { out = new MapCtor(); MapSet(memo, v, out); for (const { 0: k, 1: x } of v) MapSet(out, clone(k), clone(x)); return out; }
+      if (IsSet(v)) { out = new SetCtor(); MapSet(memo, v, out); for (const x of v) out.add(clone(x)); return out; }
+      if (tag === '[object Error]') {
+        const name = safeString(() => v.name, 'Error');
+        const Ctor = { EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError }[name] || ErrorCtor;
+        out = new Ctor(safeString(() => v.message, ''));
+        MapSet(memo, v, out);
+        const stack = safeString(() => v.stack, undefined);
+        if (stack !== undefined) ObjectDefineProperty(out, 'stack', { value: stack, writable: true, configurable: true });
+        if (hasOwn(v, 'cause')) ObjectDefineProperty(out, 'cause', { value: clone(v.cause), writable: true, configurable: true });
+        return out;
+      }
+      if (tag === '[object Boolean]') return new Boolean(Boolean.prototype.valueOf.call(v));
+      if (tag === '[object Number]') return new Number(Number.prototype.valueOf.call(v));
+      if (tag === '[object String]') return new String(String.prototype.valueOf.call(v));
+      if (tag === '[object BigInt]') return Object(BigInt.prototype.valueOf.call(v));
+      if (tag !== '[object Object]' && tag !== '[object Arguments]') throw cloneError(v);
+      out = {}; MapSet(memo, v, out);
+      const keys = ObjectKeys(v);
+      for (let i = 0; i < keys.length; i++) out[keys[i]] = clone(v[keys[i]]);
+      return out;
+    };
+    return clone(value);
+  }
+
+  const randomFill = (n) => {
+    const bytes = hostRandom === null ? null : hostRandom(n);
+    if (!(bytes instanceof Uint8ArrayCtor) || bytes.length !== n) throw new ErrorCtor('randomness is not available');
+    return bytes;
+  };
+  const crypto = {
+    getRandomValues(array) {
+      if (!ArrayBuffer.isView(array) || array instanceof DataView || /Float/.test(TypedArrayTag(array))) {
+        throw new DOMException('The data argument must be an integer-type TypedArray', 'TypeMismatchError');
+      }
+      if (array.byteLength > 65536) {
+        throw new DOMException(`The ArrayBufferView's byte length (${array.byteLength}) exceeds the number of bytes of entropy available via this API (65536)`, 'QuotaExceededError');
+      }
+      const bytes = randomFill(array.byteLength);
+      new Uint8ArrayCtor(array.buffer, array.byteOffset, array.byteLength).set(bytes);
+      return array;
+    },
+    randomUUID() {
+      const b = randomFill(16);
+      b[6] = (b[6] & 0x0f) | 0x40;
+      b[8] = (b[8] & 0x3f) | 0x80;
+      let hex = '';
+      for (let i = 0; i < 16; i++) hex += (b[i] < 16 ? '0' : '') + b[i].toString(16);
+      return `${StringSlice(hex, 0, 8)}-${StringSlice(hex, 8, 12)}-${StringSlice(hex, 12, 16)}-${StringSlice(hex, 16, 20)}-${StringSlice(hex, 20)}`;
+    },
+  };
+
+  // ---- URL and URLSearchParams: the WHATWG algorithms for the common cases (special
+  // schemes, relative resolution, percent-encoding); no IDNA and no IPv4 number forms.
+  const kInspect = SymbolFor('nodejs.util.inspect.custom');
+  const hex2 = (b) => `%${b < 16 ? '0' : ''}${b.toString(16).toUpperCase()}`;
+  const percentEncode = (str, keep) => {
+    let out = '';
+    for (let i = 0; i < str.length; i++) {
+      const c = str[i];
+      const code = StringCharCodeAt(str, i);
+      if (code > 0x20 && code < 0x7f && !StringIncludes(keep, c)) { out += c; continue; }
+      let piece = c;
+      if (code >= 0xd800 && code <= 0xdbff && i + 1 < str.length) { piece += str[i + 1]; i++; }
+      const bytes = utf8Encode(piece);
+      for (let k = 0; k < bytes.length; k++) out += hex2(bytes[k]);
+    }
+    return out;
+  };
+  const percentDecodeBytes = (str) => {
+    const bytes = utf8Encode(str);
+    const out = [];
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i];
+      if (b === 0x25 && i + 2 < bytes.length) {
+        const h = StringFromCharCode(bytes[i + 1], bytes[i + 2]);
+        if (RegExpExec(/^[0-9a-fA-F]{2}$/, h) !== null) { ArrayPush(out, NumberCtor.parseInt(h, 16)); i += 2; continue; }
+      }
+      ArrayPush(out, b);
+    }
+    return new Uint8ArrayCtor(out);
+  };
+  const FORM_KEEP = /[A-Za-z0-9*\-._]/;
+  const formEncode = (str) => {
+    let out = '';
+    const bytes = utf8Encode(str);
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i];
+      const c = StringFromCharCode(b);
+      if (b === 0x20) out += '+';
+      else if (b < 0x80 && RegExpExec(FORM_KEEP, c) !== null) out += c;
+      else out += hex2(b);
+    }
+    return out;
+  };
+  const formDecode = (str) => utf8Decode(percentDecodeBytes(StringReplace(str, /\+/g, ' ')), false);
+
+  class URLSearchParams {
+    #list = [];
+    #url = null;
+    constructor(init = undefined) {
+      if (init === undefined || init === null) return;
+      if (typeof init === 'object' || typeof init === 'function') {
+        if (typeof init[Symbol.iterator] === 'function') {
+          for (const pair of init) {
+            const p = [...pair];
+            if (p.length !== 2) throw new TypeErrorCtor('Each query pair must be an iterable [name, value] tuple');
+            ArrayPush(this.#list, [`${p[0]}`, `${p[1]}`]);
+          }
+        } else {
+          const keys = ReflectOwnKeys(init);
+          for (let i = 0; i < keys.length; i++) {
+            if (typeof keys[i] === 'string' && ObjectGetOwnPropertyDescriptor(init, keys[i])?.enumerable) ArrayPush(this.#list, [keys[i], `${init[keys[i]]}`]);
+          }
+        }
+      } else {
+        this.#parse(`${init}`);
+      }
+    }
+    #parse(query) {
+      this.#list = [];
+      if (query[0] === '?') query = StringSlice(query, 1);
+      const parts = StringSplit(query, '&');
+      for (let i = 0; i < parts.length; i++) {
+        if (parts[i] === '') continue;
+        const eq = StringIndexOf(parts[i], '=');
+        const name = eq === -1 ? parts[i] : StringSlice(parts[i], 0, eq);
+        const value = eq === -1 ? '' : StringSlice(parts[i], eq + 1);
+        ArrayPush(this.#list, [formDecode(name), formDecode(value)]);
+      }
+    }
+    static _attach(params, url, query) { params.#url = url; params.#parse(query); }
+    #update() { if (this.#url !== null) this.#url._setQueryFromParams(this.toString()); }
+    get size() { return this.#list.length; }
+    append(name, value) { ArrayPush(this.#list, [`${name}`, `${value}`]); this.#update(); }
+    delete(name, value) {
+      name = `${name}`;
+      this.#list = ArrayFilter(this.#list, (p) => !(p[0] === name && (value === undefined || p[1] === `${value}`)));
+      this.#update();
+    }
+    get(name) { name = `${name}`; for (const p of this.#list) if (p[0] === name) return p[1]; return null; }
+    getAll(name) { name = `${name}`; const out = []; for (const p of this.#list) if (p[0] === name) ArrayPush(out, p[1]); return out; }
+    has(name, value) { name = `${name}`; for (const p of this.#list) if (p[0] === name && (value === undefined || p[1] === `${value}`)) return true; return false; }
+    set(name, value) {
+      name = `${name}`; value = `${value}`;
+      const out = []; let found = false;
+      for (const p of this.#list) {
+        if (p[0] !== name) ArrayPush(out, p);
+        else if (!found) { found = true; ArrayPush(out, [name, value]); }
+      }
+      if (!found) ArrayPush(out, [name, value]);
+      this.#list = out;
+      this.#update();
+    }
+    sort() {
+      // Stable sort by UTF-16 code units, as the standard asks.
+      const indexed = this.#list.map((p, i) => [p, i]);
+      indexed.sort((a, b) => (a[0][0] < b[0][0] ? -1 : a[0][0] > b[0][0] ? 1 : a[1] - b[1]));
+      this.#list = indexed.map((x) => x[0]);
+      this.#update();
+    }
+    forEach(callback, thisArg) {
+      if (typeof callback !== 'function') throw invalidCallback(callback);
+      for (let i = 0; i < this.#list.length; i++) ReflectApply(callback, thisArg, [this.#list[i][1], this.#list[i][0], this]);
+    }
+    *entries() { for (let i = 0; i < this.#list.length; i++) yield [this.#list[i][0], this.#list[i][1]]; }
+    *keys() { for (let i = 0; i < this.#list.length; i++) yield this.#list[i][0]; }
+    *values() { for (let i = 0; i < this.#list.length; i++) yield this.#list[i][1]; }
+    [Symbol.iterator]() { return this.entries(); }
+    toString() { return ArrayJoin(this.#list.map((p) => `${formEncode(p[0])}=${formEncode(p[1])}`), '&'); }
+    get [SymbolToStringTag]() { return 'URLSearchParams'; }
+    [kInspect](depth, options, inspectFn) {
+      if (this.#list.length === 0) return 'URLSearchParams {}';
+      const parts = this.#list.map((p) => `${inspectFn(p[0], options)} => ${inspectFn(p[1], options)}`);
+      return `URLSearchParams { ${ArrayJoin(parts, ', ')} }`;
+    }
+  }
+
+  const SPECIAL = { 'ftp:': '21', 'file:': '', 'http:': '80', 'https:': '443', 'ws:': '80', 'wss:': '443' };
+  const invalidUrl = (input) => {
+    const e = new TypeErrorCtor('Invalid URL');
+    e.code = 'ERR_INVALID_URL';
+    e.input = input;
+    return e;
+  };
+  const PATH_KEEP = ' "#<>?`{}';
+  const QUERY_KEEP = ' "#<>';
+  const SPECIAL_QUERY_KEEP = ' "#<>\'';
+  const FRAGMENT_KEEP = ' "<>`';
+  const USERINFO_KEEP = ' "#<>?`{}/:;=@[\\]^|';
+
+  const normalizePath = (segments, special) => {
+    const out = [];
+    for (let i = 0; i < segments.length; i++) {
+      const seg = segments[i];
+      const lower = StringReplace(seg.toLowerCase(), /%2e/g, '.');
+      const last = i === segments.length - 1;
+      if (lower === '..') { if (out.length) out.pop(); if (last) ArrayPush(out, ''); }
+      else if (lower === '.') { if (last) ArrayPush(out, ''); }
+      else ArrayPush(out, percentEncode(seg, PATH_KEEP));
+    }
+    void special;
+    return `/${ArrayJoin(out, '/')}`;
+  };
+
+  const parseHost = (host, special, input) => {
+    if (host[0] === '[') {
+      if (RegExpExec(/^\[[0-9a-fA-F:.]+\]$/, host) === null) throw invalidUrl(input);
+      return host.toLowerCase();
+    }
+    if (!special) return percentEncode(host, ' "#<>?`{}');
+    const decoded = utf8Decode(percentDecodeBytes(host), false).toLowerCase();
+    if (decoded === '' || RegExpExec(/[\x00-\x20#%/:<>?@[\\\]^|]/, decoded) !== null) throw invalidUrl(input);
+    return decoded;
+  };
+
+  const parseUrl = (input, base) => {
+    let s = StringReplace(StringReplace(`${input}`, /^[\x00-\x20]+|[\x00-\x20]+$/g, ''), /[\t\n\r]/g, '');
+    const r = { protocol: '', username: '', password: '', hostname: null, port: '', pathname: '', search: '', hash: '' };
+    const hashAt = StringIndexOf(s, '#');
+    let hadHash = false;
+    if (hashAt !== -1) { r.hash = StringSlice(s, hashAt + 1); s = StringSlice(s, 0, hashAt); hadHash = true; }
+    r.hadHash = hadHash;
+    const m = RegExpExec(/^([a-zA-Z][a-zA-Z0-9+.-]*):/, s);
+    let rest;
+    if (m !== null) {
+      r.protocol = `${m[1].toLowerCase()}:`;
+      rest = StringSlice(s, m[0].length);
+    } else {
+      if (base === null) throw invalidUrl(input);
+      r.protocol = base.protocol;
+      rest = s;
+      const special = hasOwn(SPECIAL, r.protocol);
+      const slash = special ? /^[/\\]/ : /^\//;
+      if (RegExpExec(special ? /^[/\\]{2}/ : /^\/\//, rest) !== null) {
+        // scheme-relative: handled below as an authority
+      } else {
+        r.username = base.username; r.password = base.password; r.hostname = base.hostname; r.port = base.port;
+        const q = StringIndexOf(rest, '?');
+        const pathPart = q === -1 ? rest : StringSlice(rest, 0, q);
+        if (q !== -1) r.search = StringSlice(rest, q + 1);
+        else if (pathPart === '') r.search = base.search === '' ? '' : StringSlice(base.search, 1);
+        if (pathPart === '') r.pathname = base.pathname;
+        else if (RegExpExec(slash, pathPart) !== null) r.pathname = normalizePath(StringSplit(StringSlice(StringReplace(pathPart, special ? /\\/g : /$^/, '/'), 1), '/'), special);
+        else {
+          const dir = StringSlice(base.pathname, 0, base.pathname.lastIndexOf('/') + 1);
+          r.pathname = normalizePath(StringSplit(StringSlice(dir + (special ? StringReplace(pathPart, /\\/g, '/') : pathPart), 1), '/'), special);
+        }
+        if (q === -1 && pathPart === '' && hashAt === -1) r.hash = '';
+        return finish(r, input, true);
+      }
+    }
+    const special = hasOwn(SPECIAL, r.protocol);
+    if (special ? RegExpExec(/^[/\\]*/, rest)[0].length > 0 || r.protocol !== 'file:' : StringSlice(rest, 0, 2) === '//') {
+      // file: keeps an empty host in "file:///path"; other special schemes skip any slashes.
+      if (r.protocol === 'file:') rest = StringSlice(rest, RegExpExec(/^[/\\]{0,2}/, rest)[0].length);
+      else if (special) rest = StringSlice(rest, RegExpExec(/^[/\\]*/, rest)[0].length);
+      else rest = StringSlice(rest, 2);
+      const end = RegExpExec(special ? /[/\\?]/ : /[/?]/, rest);
+      const authority = end === null ? rest : StringSlice(rest, 0, end.index);
+      rest = end === null ? '' : StringSlice(rest, end.index);
+      const at = authority.lastIndexOf('@');
+      let hostPort = authority;
+      if (at !== -1) {
+        const info = StringSlice(authority, 0, at);
+        hostPort = StringSlice(authority, at + 1);
+        const colon = StringIndexOf(info, ':');
+        r.username = percentEncode(colon === -1 ? info : StringSlice(info, 0, colon), USERINFO_KEEP);
+        r.password = colon === -1 ? '' : percentEncode(StringSlice(info, colon + 1), USERINFO_KEEP);
+      }
+      const pm = RegExpExec(/:(\d*)$/, hostPort);
+      let host = hostPort;
+      if (pm !== null && !StringIncludes(StringSlice(hostPort, pm.index), ']')) {
+        host = StringSlice(hostPort, 0, pm.index);
+        if (pm[1] !== '') {
+          const port = NumberCtor(pm[1]);
+          if (port > 65535) throw invalidUrl(input);
+          r.port = port === NumberCtor(SPECIAL[r.protocol]) ? '' : StringCtor(port);
+        }
+      } else if (StringIncludes(hostPort, ':') && hostPort[0] !== '[') throw invalidUrl(input);
+      if (host === '' && special && r.protocol !== 'file:') throw invalidUrl(input);
+      r.hostname = host === '' ? '' : parseHost(host, special, input);
+    } else if (special) {
+      r.hostname = '';
+    }
+    const q = StringIndexOf(rest, '?');
+    const pathPart = q === -1 ? rest : StringSlice(rest, 0, q);
+    if (q !== -1) r.search = StringSlice(rest, q + 1);
+    if (r.hostname === null && pathPart[0] !== '/') {
+      // Opaque path (mailto:, data:, javascript:): kept as written, controls encoded.
+      r.pathname = percentEncode(pathPart, '');
+      r.opaque = true;
+    } else if (pathPart === '') {
+      r.pathname = special ? '/' : '';
+    } else {
+      const p = special ? StringReplace(pathPart, /\\/g, '/') : pathPart;
+      r.pathname = normalizePath(StringSplit(StringSlice(p, 1), '/'), special);
+    }
+    return finish(r, input, q !== -1);
+  };
+  const finish = (r, input, hadQuery) => {
+    void input;
+    const special = hasOwn(SPECIAL, r.protocol);
+    r.search = r.search === '' ? (hadQuery ? '?' : '') : `?${percentEncode(r.search, special ? SPECIAL_QUERY_KEEP : QUERY_KEEP)}`;
+    r.hash = r.hash === '' ? (r.hadHash ? '#' : '') : `#${percentEncode(r.hash, FRAGMENT_KEEP)}`;
+    return r;
+  };
+
+  class URL {
+    #r;
+    #params;
+    constructor(url, base = undefined) {
+      if (arguments.length === 0) { const e = new TypeErrorCtor('The "url" argument must be specified'); e.code = 'ERR_MISSING_ARGS'; throw e; }
+      const baseRecord = base === undefined ? null : new URL(base).#r;
+      this.#r = parseUrl(url, baseRecord);
+      this.#params = new URLSearchParams();
+      URLSearchParams._attach(this.#params, this, this.#r.search);
+    }
+    static canParse(url, base = undefined) { try { new URL(url, base); return true; } catch { return false; } }
+    _setQueryFromParams(query) { this.#r.search = query === '' ? '' : `?${query}`; }
+    get href() {
+      const r = this.#r;
+      let auth = '';
+      if (r.hostname !== null) {
+        const info = r.username !== '' || r.password !== '' ? `${r.username}${r.password !== '' ? `:${r.password}` : ''}@` : '';
+        auth = `//${info}${r.hostname}${r.port !== '' ? `:${r.port}` : ''}`;
+      }
+      return `${r.protocol}${auth}${r.pathname}${r.search}${r.hash}`;
+    }
+    set href(value) { this.#r = parseUrl(value, null); URLSearchParams._attach(this.#params, this, this.#r.search); }
+    get origin() {
+      const r = this.#r;
+      if (r.protocol === 'blob:') { try { return new URL(r.pathname).origin; } catch { return 'null'; } }
+      if (!hasOwn(SPECIAL, r.protocol) || r.protocol === 'file:') return 'null';
+      return `${r.protocol}//${r.hostname}${r.port !== '' ? `:${r.port}` : ''}`;
+    }
+    get protocol() { return this.#r.protocol; }
+    get username() { return this.#r.username; }
+    set username(v) { this.#r.username = percentEncode(`${v}`, USERINFO_KEEP); }
+    get password() { return this.#r.password; }
+    set password(v) { this.#r.password = percentEncode(`${v}`, USERINFO_KEEP); }
+    get host() { const r = this.#r; return r.hostname === null ? '' : `${r.hostname}${r.port !== '' ? `:${r.port}` : ''}`; }
+    get hostname() { return this.#r.hostname ?? ''; }
+    set hostname(v) { try { this.#r.hostname = parseHost(`${v}`, hasOwn(SPECIAL, this.#r.protocol), v); } catch { /* ignored, as in browsers */ } }
+    get port() { return this.#r.port; }
+    set port(v) {
+      const m = RegExpExec(/^\d*/, `${v}`)[0];
+      if (m === '') { this.#r.port = ''; return; }
+      const n = NumberCtor(m);
+      if (n <= 65535) this.#r.port = n === NumberCtor(SPECIAL[this.#r.protocol]) ? '' : StringCtor(n);
+    }
+    get pathname() { return this.#r.pathname; }
+    set pathname(v) {
+      if (this.#r.opaque) return;
+      const p = `${v}`;
+      this.#r.pathname = normalizePath(StringSplit(p[0] === '/' ? StringSlice(p, 1) : p, '/'), hasOwn(SPECIAL, this.#r.protocol));
+    }
+    get search() { return this.#r.search === '?' ? '' : this.#r.search; }
+    set search(v) {
+      let q = `${v}`;
+      if (q[0] === '?') q = StringSlice(q, 1);
+      this.#r.search = q === '' ? '' : `?${percentEncode(q, hasOwn(SPECIAL, this.#r.protocol) ? SPECIAL_QUERY_KEEP : QUERY_KEEP)}`;
+      URLSearchParams._attach(this.#params, this, this.#r.search);
+    }
+    get searchParams() { return this.#params; }
+    get hash() { return this.#r.hash === '#' ? '' : this.#r.hash; }
+    set hash(v) {
+      let h = `${v}`;
+      if (h[0] === '#') h = StringSlice(h, 1);
+      this.#r.hash = h === '' ? '' : `#${percentEncode(h, FRAGMENT_KEEP)}`;
+    }
+    toString() { return this.href; }
+    toJSON() { return this.href; }
+    get [SymbolToStringTag]() { return 'URL'; }
+    [kInspect](depth, options, inspectFn) {
+      if (typeof depth === 'number' && depth < 0) return this;
+      const obj = ObjectCreate({ constructor: URL });
+      ObjectAssign(obj, {
+        href: this.href, origin: this.origin, protocol: this.protocol, username: this.username,
+        password: this.password, host: this.host, hostname: this.hostname, port: this.port,
+        pathname: this.pathname, search: this.search, searchParams: this.searchParams, hash: this.hash,
+      });
+      return `URL ${inspectFn(obj, options)}`;
+    }
+  }
+
+  // Coarse on purpose (whole milliseconds): fine-grained clocks feed timing attacks.
+  const performance = {
+    now() { return nowMs(); },
+    get timeOrigin() { return timeOrigin; },
+    toJSON() { return { timeOrigin }; },
+  };
+
   // ---- globals -------------------------------------------------------------------------
   const define = (name, value) => ObjectDefineProperty(global, name, { value, writable: true, configurable: true, enumerable: false });
   define('console', console);
@@ -582,6 +1174,16 @@
   define('queueMicrotask', queueMicrotask);
   define('readline', readline);
   define('global', global);
+  define('structuredClone', structuredClone);
+  define('TextEncoder', TextEncoder);
+  define('TextDecoder', TextDecoder);
+  define('atob', atob);
+  define('btoa', btoa);
+  define('DOMException', DOMException);
+  define('crypto', crypto);
+  define('performance', performance);
+  define('URL', URL);
+  define('URLSearchParams', URLSearchParams);
 
   // ---- the host's handle ---------------------------------------------------------------
   const SOURCE_URL = (file) => `\n//# sourceURL=${file}`;
