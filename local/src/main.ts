@@ -7,6 +7,7 @@
  *   PORT=8081 WORKERS=4 npm start
  */
 import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, defaultWorkerCount, readInt } from '@playground/shared';
 import { DEFAULT_WEB_ROOT, PortInUseError, startLocalStack } from './stack.ts';
@@ -24,7 +25,12 @@ async function main(): Promise<void> {
   const workers = readInt(env, 'WORKERS', defaultWorkerCount(), 1, 64);
   const started = performance.now();
   const step = (text: string) => console.log(`[start] ${text}`);
-  if (!existsSync(DEFAULT_WEB_ROOT)) step('web app not built yet: run `npm run build -w @playground/web` to serve the page (the socket works without it)');
+  if (!existsSync(`${DEFAULT_WEB_ROOT}/index.html`)) {
+    // A fresh clone has no static build yet; make one once (later starts reuse it).
+    step('building the web app (first start only; about 20 s)');
+    const build = spawnSync('npm', ['run', 'build:web'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (build.status !== 0) step('the web build failed (see above); the socket works, the page will not');
+  }
   const stack = await startLocalStack({
     port,
     host: env.HOST ?? '127.0.0.1',
