@@ -128,6 +128,31 @@
     return ArrayJoin(kept, '\n');
   };
 
+  // Stack traces as V8 writes them, minus the runtime's own frames, with the eval that
+  // runs main named as its file (what Node prints for a file's top level). This lives in
+  // the isolate and only formats; the host never installs a prepareStackTrace.
+  const ErrorPrototypeToString = Function.prototype.call.bind(Error.prototype.toString);
+  const frameText = (frame) => {
+    let text;
+    try { text = `    at ${frame}`; } catch { return null; }
+    if (RegExpExec(RUNTIME_FRAME, text) !== null) return null;
+    text = StringReplace(text, /^(\s+at )eval \((main\.[jt]s:\d+:\d+)\)$/, '$1$2');
+    return StringReplace(text, /\.eval \[as ([^\]]+)\]/, '.$1');
+  };
+  ObjectDefineProperty(ErrorCtor, 'prepareStackTrace', {
+    configurable: true,
+    writable: true,
+    value: function prepareStackTrace(error, frames) {
+      let out;
+      try { out = ErrorPrototypeToString(error); } catch { out = '<error>'; }
+      for (let i = 0; i < frames.length; i++) {
+        const line = frameText(frames[i]);
+        if (line !== null) out += `\n${line}`;
+      }
+      return out;
+    },
+  });
+
   const safeString = (get, fallback) => {
     try {
       const v = get();
