@@ -1218,6 +1218,7 @@
   // Node does when it detects module syntax), which has no completion value.
   const start = (code, file, stdin, timerLimit, outputLimit) => {
     stdinText = typeof stdin === 'string' ? stdin : '';
+    define('stdin', stdinText);
     maxTimers = typeof timerLimit === 'number' ? timerLimit : maxTimers;
     outputBudget = typeof outputLimit === 'number' ? outputLimit : Infinity;
     timeOrigin = DateNow();
