@@ -1,0 +1,226 @@
+// @vitest-environment node
+/**
+ * End to end in real headless Chromium against the real local stack (emulators, gateway,
+ * a worker): what a person does in the playground, and what they see. Screenshots of
+ * the main states go to artifacts/ (git-ignored) to be looked at.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack, type LocalStack } from '@playground/local';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const artifacts = join(repo, 'artifacts');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let stack: LocalStack;
+let browser: Browser;
+let dataDir: string;
+/** Every host any page asked for (HTTP and WebSocket), across all tests. */
+const hosts = new Set<string>();
+const contexts: BrowserContext[] = [];
+const timings: Record<string, number> = {};
+
+async function newPage(options: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } } = {}): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 720 },
+    colorScheme: options.colorScheme ?? 'light',
+    reducedMotion: 'reduce',
+  });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('request', (request) => hosts.add(new URL(request.url()).host));
+  page.on('websocket', (socket) => hosts.add(new URL(socket.url()).host));
+  page.on('pageerror', (error) => console.error('page error:', error.message));
+  return page;
+}
+
+/** Opens the app and waits for Monaco and the socket. */
+async function open(page: Page, path = '/'): Promise<void> {
+  await page.goto(stack.url + path);
+  await page.locator('.monaco-editor .view-lines').waitFor();
+  await page.locator('[data-testid=connection][data-state=connected]').waitFor();
+}
+
+async function clearEditor(page: Page): Promise<void> {
+  await page.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+}
+
+/** Types one line key by key, as a person would (Monaco's auto-closing types over). */
+async function typeLine(page: Page, line: string): Promise<void> {
+  await clearEditor(page);
+  await page.keyboard.type(line);
+}
+
+/**
+ * Replaces the editor's text by pasting it: typed line by line, Monaco's auto-indent and
+ * auto-closing brackets would change multi-line code.
+ */
+async function pasteCode(page: Page, code: string): Promise<void> {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.url });
+  await clearEditor(page);
+  await page.evaluate((text) => navigator.clipboard.writeText(text), code);
+  await page.keyboard.press('ControlOrMeta+V');
+}
+
+/** The editor's text as rendered (Monaco draws spaces as no-break spaces). */
+async function editorText(page: Page): Promise<string> {
+  const text = await page.locator('.monaco-editor .view-lines').innerText();
+  return text.replace(/\u00a0/g, ' ');
+}
+
+const outputLines = (page: Page) => page.locator('[data-testid=output] .line').allInnerTexts();
+const status = (page: Page) => page.locator('[data-testid=status]');
+const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`) });
+
+beforeAll(async () => {
+  const t0 = Date.now();
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+  }
+  if (!existsSync(join(repo, 'web/build/index.html'))) {
+    execFileSync('npm', ['run', 'build', '-w', '@playground/web'], { cwd: repo, stdio: 'inherit' });
+  }
+  mkdirSync(artifacts, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), 'playground-e2e-'));
+  [stack, browser] = await Promise.all([
+    startLocalStack({ port: 0, workers: 1, fresh: true, dataDir }),
+    chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    }),
+  ]);
+  timings.startup = Date.now() - t0;
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all(contexts.map((context) => context.close().catch(() => {})));
+  await browser?.close();
+  await stack?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  console.log('e2e timings (ms):', JSON.stringify(timings));
+}, 60_000);
+
+describe('the playground in a browser', { timeout: 30_000 }, () => {
+  it('streams lines into the console while the program is still running after Ctrl+Enter', async () => {
+    const t0 = Date.now();
+    const page = await newPage();
+    await open(page);
+    timings.firstLoad = Date.now() - t0;
+    await typeLine(
+      page,
+      "for (let i = 1; i <= 6; i++) { console.log('tick ' + i); await new Promise((r) => setTimeout(r, 200)); } console.error('done');",
+    );
+    const sent = Date.now();
+    await page.keyboard.press('ControlOrMeta+Enter');
+
+    await page.locator('[data-testid=output] .line', { hasText: 'tick 2' }).waitFor();
+    // Two lines are on screen and the program (about 1.2 s long) has not finished.
+    expect(await status(page).getAttribute('data-phase')).toBe('running');
+    expect(await page.locator('[data-testid=cancel]').isVisible()).toBe(true);
+    timings.secondLineAfter = Date.now() - sent;
+    await shot(page, 'streaming');
+
+    await page.locator('[data-testid=status][data-phase=done]').waitFor();
+    timings.runToDone = Date.now() - sent;
+    expect(await outputLines(page)).toEqual(['tick 1', 'tick 2', 'tick 3', 'tick 4', 'tick 5', 'tick 6', 'done']);
+    expect(await page.locator('[data-testid=output] .line.stderr').innerText()).toBe('done');
+    await expect(status(page).innerText()).resolves.toMatch(/Finished in .*wall .* CPU .* queued/s);
+    await shot(page, 'finished');
+  });
+
+  it('puts a red marker on the TypeScript line that threw and shows the stack', async () => {
+    const page = await newPage({ colorScheme: 'dark' });
+    await open(page);
+    await page.locator('label[title=TypeScript]').click();
+    await pasteCode(
+      page,
+      [
+        'interface User { name: string; address?: { city: string } }',
+        'const users: User[] = [{ name: "Ada" }];',
+        'function city(user: User): string {',
+        '  return user.address!.city;',
+        '}',
+        'console.log(city(users[0]!));',
+        '',
+      ].join('\n'),
+    );
+    await page.getByTestId('run').click();
+    await page.locator('[data-testid=status][data-phase=done]').waitFor();
+    await expect(status(page).innerText()).resolves.toContain('Failed: TypeError at line 4, column');
+    expect((await outputLines(page))[0]).toContain('TypeError');
+
+    // The marked line is the one whose line number sits at the same height.
+    const marked = page.locator('.run-error-line');
+    await marked.waitFor();
+    const top = await marked.evaluate((node) => (node.parentElement as HTMLElement).style.top);
+    const numbers = page.locator('.margin-view-overlays > div');
+    const lineNumber = await numbers.evaluateAll(
+      (rows, wantedTop) => rows.find((row) => (row as HTMLElement).style.top === wantedTop)?.textContent?.trim(),
+      top,
+    );
+    expect(lineNumber).toBe('4');
+    expect(await page.locator('.squiggly-error').count()).toBeGreaterThan(0);
+    await shot(page, 'error-marker-dark');
+  });
+
+  it('cancels a long run with Escape and says it was cancelled', async () => {
+    const page = await newPage();
+    await open(page);
+    await pasteCode(page, "setInterval(() => console.log('still here'), 100);\n");
+    await page.keyboard.press('ControlOrMeta+Enter');
+    await page.locator('[data-testid=output] .line', { hasText: 'still here' }).first().waitFor();
+    const pressed = Date.now();
+    await page.keyboard.press('Escape');
+    await page.locator('[data-testid=status][data-phase=done]').waitFor();
+    timings.cancelToDone = Date.now() - pressed;
+    await expect(status(page).innerText()).resolves.toMatch(/^Cancelled after/);
+    await shot(page, 'cancelled');
+  });
+
+  it('stops a program at the time limit and says which limit in plain words', async () => {
+    const page = await newPage();
+    await open(page);
+    await page.getByRole('button', { name: /Limits/ }).click();
+    await page.getByTestId('timeout').fill('1');
+    await page.getByTestId('timeout').press('Enter');
+    await page.keyboard.press('Escape');
+    await pasteCode(page, 'while (true) {}\n');
+    await page.getByTestId('run').click();
+    await page.locator('[data-testid=status][data-phase=done]').waitFor();
+    await expect(status(page).innerText()).resolves.toMatch(/Stopped after 1 s: wall-clock limit|CPU-time limit/);
+    await shot(page, 'time-limit');
+  });
+
+  it('opens a share link in a fresh browser with the same code and language', async () => {
+    const page = await newPage();
+    await open(page);
+    await page.locator('label[title=TypeScript]').click();
+    const code = "const greeting: string = 'shared from e2e';\nconsole.log(greeting);\n";
+    await pasteCode(page, code);
+    await page.getByTestId('share').click();
+    const link = await page.getByTestId('share-link').inputValue();
+    expect(link).toMatch(new RegExp(`^${stack.url}/s/[A-Za-z0-9_-]+$`));
+    expect(page.url()).toBe(link);
+    await shot(page, 'shared');
+
+    // A new context has empty storage: the code can only come from the link.
+    const fresh = await newPage({ viewport: { width: 390, height: 844 } });
+    await open(fresh, new URL(link).pathname);
+    await expect.poll(() => editorText(fresh)).toBe(code.trimEnd());
+    expect(await fresh.locator('input[value=typescript]').isChecked()).toBe(true);
+    await fresh.keyboard.press('ControlOrMeta+Enter');
+    await fresh.locator('[data-testid=output] .line', { hasText: 'shared from e2e' }).waitFor();
+    await shot(fresh, 'share-link-phone');
+  });
+
+  it('asked no host but its own for anything', () => {
+    expect([...hosts]).toEqual([new URL(stack.url).host]);
+  });
+});
