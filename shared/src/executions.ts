@@ -99,7 +99,8 @@ export class ExecutionStore {
       const out = await this.client.send(new UpdateCommand({
         TableName: this.table,
         Key: { executionId },
-        UpdateExpression: 'SET #s = :running, attempt = attempt + :one, leaseOwner = :owner, leaseExpiresAt = :lease, startedAt = :now',
+        // lastSeq moves on by one for this attempt's `started`, reserved before it is sent.
+        UpdateExpression: 'SET #s = :running, attempt = attempt + :one, lastSeq = lastSeq + :one, leaseOwner = :owner, leaseExpiresAt = :lease, startedAt = :now',
         ConditionExpression: 'attribute_exists(executionId) AND (#s = :queued OR (#s = :running AND leaseExpiresAt < :now))',
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: { ':running': 'running', ':queued': 'queued', ':one': 1, ':owner': owner, ':lease': now + leaseMs, ':now': now },
@@ -147,8 +148,8 @@ export class ExecutionStore {
   /**
    * Writes the final status once. `expect` says which states may end here: a worker
    * ends its own running lease; the gateway ends a queued one (cancel); the dead-letter
-   * consumer ends anything not yet final. Returns false when the execution was already
-   * final or another worker holds it.
+   * consumer ends anything not yet final. Returns the final item (naming the connection
+   * to tell), or undefined when it was already final or another worker holds it.
    */
   async finish(
     executionId: string,
@@ -157,7 +158,7 @@ export class ExecutionStore {
     storedBytes: number,
     now: number,
     expect: { owner: string } | { fromQueued: true } | { anyUnfinished: true },
-  ): Promise<boolean> {
+  ): Promise<ExecutionItem | undefined> {
     const { kept, bytes } = keepWithinCap(events, storedBytes);
     const values: Record<string, unknown> = {
       ':status': result.status, ':result': result, ':now': now, ':seq': result.seq, ':events': kept, ':bytes': bytes,
@@ -176,18 +177,38 @@ export class ExecutionStore {
       values[':running'] = 'running';
     }
     try {
-      await this.client.send(new UpdateCommand({
+      const out = await this.client.send(new UpdateCommand({
         TableName: this.table,
         Key: { executionId },
         UpdateExpression: 'SET #s = :status, #r = :result, finishedAt = :now, lastSeq = :seq, events = list_append(events, :events), storedBytes = :bytes REMOVE leaseOwner, leaseExpiresAt, sweepKey',
         ConditionExpression: `attribute_exists(executionId) AND ${condition}`,
         ExpressionAttributeNames: { '#s': 'status', '#r': 'result' },
         ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
       }));
-      return true;
+      return out.Attributes as ExecutionItem;
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
+      if (err instanceof ConditionalCheckFailedException) return undefined;
       throw err;
+    }
+  }
+
+  /**
+   * Gives up this worker's lease without finishing (the sandbox died under the run), so
+   * the next delivery of the message can claim it at once.
+   */
+  async release(executionId: string, owner: string): Promise<void> {
+    try {
+      await this.client.send(new UpdateCommand({
+        TableName: this.table,
+        Key: { executionId },
+        UpdateExpression: 'SET leaseExpiresAt = :zero',
+        ConditionExpression: '#s = :running AND leaseOwner = :owner',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':zero': 0, ':running': 'running', ':owner': owner },
+      }));
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
     }
   }
 

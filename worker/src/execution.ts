@@ -88,7 +88,7 @@ export async function processMessage(deps: ExecutionDeps, message: Message): Pro
         return publisher.observe(renewed);
       }
       const current = await executions.get(executionId);
-      if (current) await publisher.observe(current);
+      if (current) publisher.observe(current);
     })().catch((err: unknown) => log1.warn({ err }, 'watch failed'));
   }, deps.watchMs ?? 100);
 
@@ -114,6 +114,17 @@ export async function processMessage(deps: ExecutionDeps, message: Message): Pro
   if (stopReason === 'lease_lost') {
     log1.warn('lease lost; another worker owns this run now');
     return 'lease_lost';
+  }
+  if (outcome.status === 'crashed' && !stopReason) {
+    // The sandbox died under the run, which no limit explains: try again at once on
+    // another delivery. SQS counts receives; past maxReceiveCount the message goes to
+    // the dead-letter queue, whose consumer ends the run as `crashed` and says so.
+    log1.warn({ error: outcome.error }, 'sandbox died; the run will be retried');
+    await publisher.settle();
+    await executions.release(executionId, owner);
+    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 }))
+      .catch((err: unknown) => log1.warn({ err }, 'could not release the message; it returns after its visibility timeout'));
+    return 'retry';
   }
   const status: Status = stopReason === 'cancelled' ? 'cancelled' : outcome.status;
   const written = await publisher.finish({

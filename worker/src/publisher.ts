@@ -1,10 +1,11 @@
 /**
  * Turns one run's output into the protocol's numbered messages and gets them to the
  * client: chunks are batched for a few ms (a tight print loop costs few messages),
- * split under API Gateway's frame size, numbered by `seq`, posted in order through the
- * management API, and recorded in the executions table for `resume`. The result is
- * written (conditionally, once) before it is posted, so a client never sees a result
- * that the store does not hold.
+ * split under API Gateway's frame size, numbered by `seq`, recorded in the executions
+ * table, then posted in order through the management API. Recording first means every
+ * seq a client saw is in the store: a retry numbers on from there and `resume` replays
+ * everything, with no gap and no number used twice. The result is written once
+ * (conditionally) before it is posted.
  */
 import type { Logger } from 'pino';
 import { LIMITS, type ExecutionEvent, type OutputMessage, type ResultMessage } from '@playground/shared';
@@ -13,6 +14,7 @@ import type { Delivery } from '@playground/shared/delivery';
 import type { SandboxOutput } from './sandbox/types.ts';
 
 export interface PublisherOptions {
+  /** The claimed item; its lastSeq is already this attempt's `started`. */
   item: ExecutionItem;
   owner: string;
   executions: ExecutionStore;
@@ -51,7 +53,7 @@ export class Publisher {
   #storedBytes: number;
   #pending: SandboxOutput[] = [];
   #pendingBytes = 0;
-  /** Messages sent but not yet recorded in the store. */
+  /** `started`, sent at once and stored with the next batch. */
   #unrecorded: ExecutionEvent[] = [];
   #timer: NodeJS.Timeout | undefined;
   #chain: Promise<void> = Promise.resolve();
@@ -72,13 +74,13 @@ export class Publisher {
     return { ...body, executionId: this.#o.item.executionId, seq: ++this.#seq } as unknown as T;
   }
 
-  /** Sends `started` right away; it is recorded with the next batch. */
+  /** Sends `started` right away: the claim already reserved its seq in the store. */
   started(queuedMs: number): void {
-    const event = this.#number<ExecutionEvent>({ type: 'started', queuedMs, attempt: this.#o.item.attempt } as Body<ExecutionEvent>);
-    this.#enqueue(async () => {
-      await this.#post([event]);
-      this.#unrecorded.push(event);
-    });
+    const event: ExecutionEvent = {
+      type: 'started', executionId: this.#o.item.executionId, seq: this.#o.item.lastSeq, queuedMs, attempt: this.#o.item.attempt,
+    };
+    this.#unrecorded.push(event);
+    this.#enqueue(() => this.#post([event]));
   }
 
   output(chunk: SandboxOutput): void {
@@ -88,41 +90,38 @@ export class Publisher {
     else this.#timer ??= setTimeout(() => this.flush(), this.#o.batchMs ?? LIMITS.outputBatchMs);
   }
 
-  /** Sends what is pending now, and records it along with anything not yet recorded. */
+  /** Records what is pending (with anything not yet recorded), then sends it. */
   flush(): void {
     const events = this.#drain();
     if (events.length === 0) return;
     this.#enqueue(async () => {
       const recorded = [...this.#unrecorded, ...events];
       this.#unrecorded = [];
-      const [, item] = await Promise.all([
-        this.#post(events),
-        this.#o.executions.record(this.#o.item.executionId, this.#o.owner, recorded, Date.now(), this.#o.leaseMs, this.#storedBytes),
-      ]);
+      const item = await this.#o.executions.record(this.#o.item.executionId, this.#o.owner, recorded, Date.now(), this.#o.leaseMs, this.#storedBytes);
       if (!item) return this.#stop('lease_lost');
-      this.#storedBytes = item.storedBytes;
-      await this.observe(item, events);
+      this.observe(item);
+      await this.#post(events);
     });
   }
 
   /**
    * Applies what the store says about this execution: a `resume` moved it to another
-   * connection (re-send the batch just posted, which the resumer may not have read), or
-   * its owner asked to cancel.
+   * connection (everything recorded before that is replayed by the resumer, everything
+   * after goes there), or its owner asked to cancel.
    */
-  async observe(item: ExecutionItem, justSent: ExecutionEvent[] = []): Promise<void> {
+  observe(item: ExecutionItem): void {
+    this.#storedBytes = item.storedBytes;
     if (item.connectionId !== this.#connectionId) {
-      this.#o.log.info({ executionId: item.executionId, from: this.#connectionId, to: item.connectionId }, 'delivery rebound');
+      this.#o.log.info({ from: this.#connectionId, to: item.connectionId }, 'delivery rebound');
       this.#connectionId = item.connectionId;
       this.#gone = false;
-      await this.#post(justSent);
     }
     if (item.cancelRequested) this.#stop('cancelled');
   }
 
   /**
-   * Ends the run: sends what is pending, writes the final status once, then posts the
-   * result. Returns false when the store refused the final write (the lease was lost to
+   * Ends the run: writes what is pending and the final status once, then sends them.
+   * Returns false when the store refused the final write (the lease was lost to
    * another worker), in which case nothing more is sent.
    */
   async finish(result: Body<ResultMessage>): Promise<boolean> {
@@ -132,15 +131,20 @@ export class Publisher {
     this.#enqueue(async () => {
       const recorded = [...this.#unrecorded, ...outputs, final];
       this.#unrecorded = [];
-      const [, ok] = await Promise.all([
-        this.#post(outputs),
-        this.#o.executions.finish(this.#o.item.executionId, final, recorded, this.#storedBytes, Date.now(), { owner: this.#o.owner }),
-      ]);
-      written = ok;
-      if (ok) await this.#post([final]);
+      const item = await this.#o.executions.finish(this.#o.item.executionId, final, recorded, this.#storedBytes, Date.now(), { owner: this.#o.owner });
+      if (!item) return;
+      written = true;
+      this.observe({ ...item, cancelRequested: false });
+      await this.#post([...outputs, final]);
     });
     await this.#chain;
     return written;
+  }
+
+  /** Sends and records what is pending, and waits for everything queued so far. */
+  async settle(): Promise<void> {
+    this.flush();
+    await this.#chain;
   }
 
   #drain(): OutputMessage[] {
@@ -177,14 +181,14 @@ export class Publisher {
         }
       } catch (err) {
         // Delivery is best effort: the store holds every message for resume.
-        this.#o.log.warn({ err, executionId: event.executionId, seq: event.seq }, 'post failed');
+        this.#o.log.warn({ err, seq: event.seq }, 'post failed');
       }
     }
   }
 
   #enqueue(step: () => Promise<void>): void {
     this.#chain = this.#chain.then(step).catch((err: unknown) => {
-      this.#o.log.error({ err, executionId: this.#o.item.executionId }, 'publishing failed');
+      this.#o.log.error({ err }, 'publishing failed');
     });
   }
 

@@ -98,9 +98,10 @@ export class Recovery {
       stats: { wallMs: 0, cpuMs: 0, queuedMs: Math.max(0, (item.startedAt ?? now) - item.createdAt) },
       truncated: false,
     };
-    if (!(await executions.finish(executionId, result, [result], item.storedBytes, now, { anyUnfinished: true }))) return false;
+    const final = await executions.finish(executionId, result, [result], item.storedBytes, now, { anyUnfinished: true });
+    if (!final) return false;
     log.warn({ executionId, attempts: item.attempt }, 'execution crashed on every try');
-    await delivery.post(item.connectionId, result).catch((err: unknown) => log.warn({ err, executionId }, 'could not tell the client'));
+    await delivery.post(final.connectionId, result).catch((err: unknown) => log.warn({ err, executionId }, 'could not tell the client'));
     return true;
   }
 
