@@ -4,3 +4,4 @@ export * from './protocol.ts';
 export * from './resources.ts';
 export * from './ids.ts';
 export * from './config.ts';
+export * from './scaling.ts';
