@@ -84,9 +84,13 @@
 
   // Values too dangerous or too costly to offer: shared memory enables Atomics.wait (an
   // uninterruptible block) and WebAssembly memories reserve gigabytes of address space
-  // outside the isolate's heap limit.
-  delete global.SharedArrayBuffer;
-  delete global.WebAssembly;
+  // outside the isolate's heap limit. V8 installs both again in every new context, so
+  // they are removed per context, in attach.
+  const removeUnsafeGlobals = () => {
+    delete global.SharedArrayBuffer;
+    delete global.WebAssembly;
+  };
+  removeUnsafeGlobals();
 
   // ---- per-execution state (reset by attach; every isolate serves one execution) ---
   let hostWrite = null;       // (fd: 1|2, text: string) => void, an ignored ivm Callback
@@ -204,7 +208,12 @@
     }
     write(fd, `${text}\n`);
   };
-  const format = (args) => ReflectApply(formatWithOptions, undefined, [kNoColor, ...args]);
+  // No spread: a program may have replaced Array.prototype[Symbol.iterator].
+  const format = (args) => {
+    const all = [kNoColor];
+    for (let i = 0; i < args.length; i++) all[i + 1] = args[i];
+    return ReflectApply(formatWithOptions, undefined, all);
+  };
   const warning = (text) => write(2, `(node) Warning: ${text}\n`);
 
   const formatTime = (ms) => {
@@ -1262,6 +1271,7 @@
     value: {
       // Called by the host once per isolate, before user code; it removes this handle.
       attach(writeFn, randomFn) {
+        removeUnsafeGlobals();
         hostWrite = writeFn;
         hostRandom = randomFn;
         delete global.__playground;

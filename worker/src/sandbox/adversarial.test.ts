@@ -1,0 +1,212 @@
+/**
+ * Hostile programs. Each case states the safe outcome it must reach. "Host" below means the
+ * sandbox child's Node realm: reaching it would show as `process` or `require` being
+ * defined somewhere, which every escape case checks for.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SandboxPool } from './index.ts';
+import type { PoolJob } from './pool.ts';
+import { collect, type Collected } from './testkit.ts';
+
+interface Case {
+  code: string;
+  job?: Partial<PoolJob>;
+  /** Statuses that count as contained. */
+  status: Array<Collected['outcome']['status']>;
+  stdout?: string | RegExp;
+  error?: RegExp;
+}
+
+/** A probe that prints whether a function it was handed reaches the host realm. */
+const PROBE = `const reach = (f) => { try { return typeof f.constructor('return typeof process + typeof require')() } catch (e) { return 'blocked:' + e.name } };`;
+
+const ESCAPES: Record<string, Case> = {
+  'the constructor chain from this': {
+    code: `this.constructor.constructor('return process')()`,
+    status: ['failed'], error: /process is not defined/,
+  },
+  'the constructor chain from a function': {
+    code: `console.log((() => {}).constructor('return typeof process + typeof require + typeof Buffer')())`,
+    status: ['succeeded'], stdout: 'undefinedundefinedundefined\n',
+  },
+  'the constructor chain from a caught syntax error': {
+    code: `try { eval('(') } catch (e) { console.log(e.constructor.constructor('return typeof process')()) }`,
+    status: ['succeeded'], stdout: 'undefined\n',
+  },
+  'the constructor chain from an error the runtime threw': {
+    code: `try { setTimeout('not a function') } catch (e) { console.log(e.code, e.constructor.constructor('return typeof process')()) }`,
+    status: ['succeeded'], stdout: 'ERR_INVALID_ARG_TYPE undefined\n',
+  },
+  'the constructor chain from console.log and other host-backed functions': {
+    code: `${PROBE} console.log(reach(console.log), reach(crypto.getRandomValues), reach(setTimeout), reach(readline))`,
+    status: ['succeeded'], stdout: 'string string string string\n',
+  },
+  'the constructor chain from a host callback result': {
+    code: `const a = crypto.getRandomValues(new Uint8Array(4)); console.log(a.constructor.constructor('return typeof process')())`,
+    status: ['succeeded'], stdout: 'undefined\n',
+  },
+  'prepareStackTrace call sites': {
+    code: `Error.prepareStackTrace = (e, sites) => sites.map((s) => { const f = s.getFunction(); const t = s.getThis(); return [f && typeof f.constructor('return typeof process')(), t && typeof t].join('/'); }).join(','); console.log(new Error().stack); setTimeout(() => console.log(new Error().stack))`,
+    status: ['succeeded'], stdout: /^[^p]*$/,
+  },
+  'prepareStackTrace called for runtime errors': {
+    code: `let seen = []; Error.prepareStackTrace = (e, sites) => { for (const s of sites) seen.push(String(s.getFileName())); return 'x'; }; try { setTimeout(1) } catch {} ; try { null.x } catch {} ; console.log(seen.every((f) => !/\\//.test(f)))`,
+    status: ['succeeded'], stdout: 'true\n',
+  },
+  'a proxy handed to console.log': {
+    code: `${PROBE} const p = new Proxy({}, { get(t, k, r) { if (k === 'x') return 1; return Reflect.get(t, k, r) }, ownKeys() { return ['x'] }, getOwnPropertyDescriptor() { return { value: 1, enumerable: true, configurable: true } } }); console.log(p, reach(() => {}))`,
+    status: ['succeeded'], stdout: /string/,
+  },
+  'a proxy thrown as the error': {
+    code: `throw new Proxy(new Error('proxied'), { get(t, k) { if (k === 'stack') throw new Error('trap'); return Reflect.get(t, k) } })`,
+    status: ['failed'],
+  },
+  'a revoked proxy as the completion value': {
+    code: `const r = Proxy.revocable({}, {}); r.revoke(); r.proxy`,
+    status: ['succeeded', 'failed'],
+  },
+  'promise species and a hijacked then': {
+    code: `class Evil extends Promise { static get [Symbol.species]() { return function (exec) { exec(() => {}, () => {}); } } } Promise.prototype.then = function () { return 'hijacked' }; await null; console.log('after')`,
+    status: ['succeeded', 'failed'],
+  },
+  'a thenable as the completion value': {
+    code: `({ then(resolve) { while (true) {} } })`,
+    status: ['succeeded'],
+  },
+  'a custom inspect hook reaching for the host': {
+    code: `const o = { [Symbol.for('nodejs.util.inspect.custom')](depth, opts, inspect) { return String(inspect.constructor.constructor('return typeof process')()) } }; console.log(o); o`,
+    status: ['succeeded'], stdout: 'undefined\n',
+  },
+  'a custom inspect hook as the completion value that never returns': {
+    code: `({ [Symbol.for('nodejs.util.inspect.custom')]() { while (true) {} } })`,
+    job: { timeoutMs: 400 }, status: ['timed_out'],
+  },
+  'dynamic import of a host module': {
+    code: `await import('fs')`,
+    status: ['failed'],
+  },
+  'a static import of a host module': {
+    code: `import fs from 'fs'; console.log(fs)`,
+    status: ['failed'],
+  },
+  'require, process, module and Buffer': {
+    code: `console.log(typeof require, typeof process, typeof module, typeof Buffer, typeof __dirname, typeof __playground, typeof __playgroundInspect)`,
+    status: ['succeeded'], stdout: 'undefined undefined undefined undefined undefined undefined undefined\n',
+  },
+  'eval and new Function reaching process': {
+    code: `console.log(eval('typeof process'), new Function('return typeof process')(), (0, eval)('typeof this.process'))`,
+    status: ['succeeded'], stdout: 'undefined undefined undefined\n',
+  },
+  'shared memory and WebAssembly are not offered': {
+    code: `console.log(typeof SharedArrayBuffer, typeof WebAssembly); Atomics.wait(new Int32Array(4), 0, 0, 1000)`,
+    status: ['failed'], stdout: 'undefined undefined\n', error: /TypeError/,
+  },
+  'an error whose name and message getters throw': {
+    code: `const e = new Error('x'); Object.defineProperty(e, 'name', { get() { throw new Error('no name') } }); Object.defineProperty(e, 'message', { get() { throw 1 } }); throw e`,
+    status: ['failed'],
+  },
+  'an error whose stack getter never returns': {
+    code: `const e = new Error('x'); Object.defineProperty(e, 'stack', { get() { while (true) {} } }); throw e`,
+    job: { timeoutMs: 400 }, status: ['timed_out'],
+  },
+  'replacing JSON, Array.prototype and the Error constructor before failing': {
+    code: `JSON.stringify = () => { throw new Error('hijack') }; Array.prototype.join = () => "x"; Array.prototype.map = null; Object.keys = null; Error = null; console.log({ a: [1, 2] }); throw new TypeError('still reported')`,
+    status: ['failed'], stdout: '{ a: [ 1, 2 ] }\n', error: /still reported/,
+  },
+};
+
+const BOMBS: Record<string, Case> = {
+  'a synchronous infinite loop': { code: 'for (;;) {}', job: { timeoutMs: 300 }, status: ['timed_out'] },
+  'an infinite microtask loop': { code: 'const f = () => Promise.resolve().then(f); f()', job: { timeoutMs: 300 }, status: ['timed_out'] },
+  'an infinite queueMicrotask loop': { code: 'const f = () => queueMicrotask(f); f()', job: { timeoutMs: 300 }, status: ['timed_out'] },
+  'a never-resolving await inside a timer': { code: 'setTimeout(async () => { await new Promise(() => {}) }, 1)', status: ['succeeded'] },
+  'catastrophic regex backtracking': { code: `/^(a+)+$/.test('a'.repeat(40) + 'b')`, job: { timeoutMs: 300 }, status: ['timed_out'] },
+  'string doubling': { code: 'let s = "x"; for (;;) s += s', status: ['failed', 'memory_exceeded'] },
+  'heap growth': { code: 'const keep = []; for (;;) keep.push({ a: Math.random(), b: [1, 2, 3] })', job: { memoryMb: 16 }, status: ['memory_exceeded'] },
+  'one huge ArrayBuffer': { code: 'new ArrayBuffer(2 ** 32)', status: ['failed', 'memory_exceeded'] },
+  'many large ArrayBuffers': { code: 'const keep = []; for (;;) keep.push(new Uint8Array(1e7).fill(1))', job: { memoryMb: 32 }, status: ['failed', 'memory_exceeded'] },
+  'deep recursion': { code: 'function f() { return f() + 1 } f()', status: ['failed'], error: /call stack/ },
+  'a huge Array.fill past the heap limit': { code: 'new Array(2 ** 26).fill(0)', job: { memoryMb: 16, timeoutMs: 500 }, status: ['memory_exceeded', 'timed_out', 'failed'] },
+  'a log flood': { code: 'for (;;) console.log("flood flood flood")', job: { maxOutputBytes: 50_000 }, status: ['output_exceeded'] },
+  'an error flood on stderr': { code: 'for (;;) console.error(new Error("e").message)', job: { maxOutputBytes: 50_000 }, status: ['output_exceeded'] },
+  'a timer flood': { code: 'for (;;) setTimeout(() => {}, 1e6)', status: ['failed'], error: /Too many pending timers/ },
+  'an immediate flood': { code: 'for (;;) setImmediate(() => {})', status: ['failed'], error: /Too many pending timers/ },
+  'a zero-delay interval forever': { code: 'setInterval(() => {}, 0)', job: { timeoutMs: 300 }, status: ['timed_out'] },
+  'self-rescheduling immediates forever': { code: 'const f = () => setImmediate(f); f()', job: { timeoutMs: 300 }, status: ['timed_out'] },
+  'a huge completion value': { code: 'Array.from({ length: 3e5 }, (_, i) => ({ i }))', status: ['succeeded', 'timed_out', 'memory_exceeded'] },
+  'breaking Array.prototype.push, which inspect itself uses (as in node)': {
+    code: `Array.prototype.push = null; console.log({ a: 1 })`,
+    status: ['failed'], error: /push is not a function/,
+  },
+  'a huge string completion value': { code: '"x".repeat(1e7)', status: ['succeeded'] },
+  'a source at the size limit built to be slow to parse': { code: `${'('.repeat(32_000)}1${')'.repeat(32_000)}`, status: ['failed', 'succeeded', 'timed_out'] },
+  'deeply nested arrays at the size limit': { code: `${'['.repeat(32_000)}${']'.repeat(32_000)}`, status: ['failed', 'succeeded', 'timed_out'] },
+  'a program that prints one gigantic line': { code: 'console.log("y".repeat(1e8))', job: { memoryMb: 256 }, status: ['output_exceeded', 'memory_exceeded', 'failed'] },
+  'getRandomValues asking for too much': { code: 'crypto.getRandomValues(new Uint8Array(1e6))', status: ['failed'], error: /QuotaExceededError|exceeds/ },
+};
+
+describe('adversarial programs', () => {
+  let pool: SandboxPool;
+  beforeAll(async () => {
+    // One child, so state-leak cases really run one after the other in the same process.
+    pool = new SandboxPool({ size: 1, watchdogGraceMs: 300 });
+    await pool.start();
+  });
+  afterAll(() => pool.close());
+
+  const check = (name: string, c: Case) => {
+    it(`contains ${name}`, async () => {
+      const r = await collect(pool, c.code, { timeoutMs: 2_000, ...c.job });
+      expect(c.status).toContain(r.outcome.status);
+      if (c.stdout instanceof RegExp) expect(r.stdout).toMatch(c.stdout);
+      else if (c.stdout !== undefined) expect(r.stdout).toBe(c.stdout);
+      if (c.error) expect(`${r.outcome.error?.name}: ${r.outcome.error?.message}`).toMatch(c.error);
+      expect(r.all).not.toMatch(/\bfunction(?:object)?\b.*process|\[object process\]/);
+      if (r.outcome.status === 'succeeded' && r.outcome.value !== undefined) expect(r.outcome.value.length).toBeLessThan(200_000);
+    });
+  };
+  for (const [name, c] of Object.entries(ESCAPES)) check(name, c);
+  for (const [name, c] of Object.entries(BOMBS)) check(name, c);
+
+  it('does not leak prototype pollution into the next execution', async () => {
+    await collect(pool, 'Object.prototype.polluted = "yes"; Array.prototype.map = null; String.prototype.toString = () => "hacked"');
+    const r = await collect(pool, 'console.log(({}).polluted, typeof [].map, String("ok"))');
+    expect(r.stdout).toBe('undefined function ok\n');
+  });
+
+  it('does not leak globals or a replaced console into the next execution', async () => {
+    await collect(pool, 'globalThis.leaked = 42; var hoisted = 1; console.log = () => {}; setTimeout = null');
+    const r = await collect(pool, 'console.log(typeof leaked, typeof hoisted, typeof setTimeout)');
+    expect(r.stdout).toBe('undefined undefined function\n');
+  });
+
+  it('does not share random state between executions', async () => {
+    const a = await collect(pool, 'console.log(Math.random(), crypto.randomUUID())');
+    const b = await collect(pool, 'console.log(Math.random(), crypto.randomUUID())');
+    expect(a.stdout).not.toBe(b.stdout);
+    expect(a.stdout).toMatch(/^0\.\d+ [0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\n$/);
+  });
+
+  it('contains many hostile programs at once and then still serves hello world', async () => {
+    const wide = new SandboxPool({ size: 2, watchdogGraceMs: 300 });
+    try {
+      await wide.start();
+      const bombs = Object.values(BOMBS).slice(0, 10);
+      const results = await Promise.all(bombs.map((c) => collect(wide, c.code, { timeoutMs: 1_000, ...c.job })));
+      results.forEach((r, i) => expect(bombs[i]!.status).toContain(r.outcome.status));
+      const hello = await collect(wide, 'console.log("hello, world")');
+      expect(hello.outcome.status).toBe('succeeded');
+      expect(hello.stdout).toBe('hello, world\n');
+    } finally {
+      await wide.close();
+    }
+  }, 60_000);
+
+  it('still serves hello world after the whole suite', async () => {
+    const r = await collect(pool, 'console.log("hello, world")');
+    expect(r.outcome.status).toBe('succeeded');
+    expect(r.stdout).toBe('hello, world\n');
+    // Normal latency: the run itself, measured in the child, is a few milliseconds at most.
+    expect(r.outcome.cpuMs).toBeLessThan(100);
+  });
+});
