@@ -4,7 +4,7 @@
  * runtime prelude, and a few are created ahead of need so a run does not pay for it.
  *
  * What crosses into the isolate: strings and numbers, plus two ivm Callbacks (output and
- * randomness). What comes out: numbers from `tick`, a JSON string from `report`, strings
+ * randomness). What comes out: numbers from `step` and finally its JSON report, strings
  * passed to the output callback. The References the host keeps point at the prelude's own
  * functions, taken before user code runs; the host never touches a value the program made.
  */
@@ -46,8 +46,7 @@ interface Warm {
   memoryMb: number;
   sink: Sink;
   start: ivm.Reference<(code: string, file: string, stdin: string, maxTimers: number, outputBudget: number) => number>;
-  tick: ivm.Reference<() => number>;
-  report: ivm.Reference<() => string>;
+  step: ivm.Reference<() => number | string>;
 }
 
 const DEFAULT_MEMORY_MB = 64;
@@ -123,8 +122,7 @@ export class Executor {
       memoryMb,
       sink,
       start: handle.getSync('start', { reference: true }) as Warm['start'],
-      tick: handle.getSync('tick', { reference: true }) as Warm['tick'],
-      report: handle.getSync('report', { reference: true }) as Warm['report'],
+      step: handle.getSync('step', { reference: true }) as Warm['step'],
     };
     handle.release();
     return warm;
@@ -209,13 +207,15 @@ export class Executor {
     let value: string | undefined;
     let wrapped = false;
     try {
-      let step = await warm.start.apply(
+      await warm.start.apply(
         undefined,
         [code, file, job.stdin, job.maxTimers ?? this.#maxTimers, job.maxOutputBytes],
         { timeout: remaining() },
       );
-      const fromStart = step === -2;
-      while (status === null && typeof step === 'number' && step >= 0) {
+      // `step` answers a number (0: call again, n: wait n ms) until the program is done,
+      // then its report as a JSON string.
+      let step: unknown = 0;
+      while (status === null && typeof step === 'number') {
         if (step > 0) {
           await new Promise<void>((resolve) => {
             const t = setTimeout(resolve, Math.min(step as number, remaining()));
@@ -224,16 +224,15 @@ export class Executor {
           wakeSleeper = null;
           if (status !== null) break;
         }
-        step = await warm.tick.apply(undefined, [], { timeout: remaining() });
+        step = await warm.step.apply(undefined, [], { timeout: remaining() });
       }
       if (status === null) {
-        const text = await warm.report.apply(undefined, [], { timeout: remaining() });
-        const report = parseReport(text);
+        const report = parseReport(step);
         value = report.value;
         wrapped = report.wrapped === true;
         if (report.error) {
           failure = report.error;
-          if (fromStart && failure.name === 'SyntaxError') locateSyntaxError(isolate, code, file, failure);
+          if (report.atStart && failure.name === 'SyntaxError') locateSyntaxError(isolate, code, file, failure);
         }
       }
     } catch (err) {
@@ -250,10 +249,14 @@ export class Executor {
       }
       this.#current = null;
       warm.sink.write = () => {};
-      try { isolate.dispose(); } catch { /* already disposed */ }
     }
 
     const base = { wallMs: elapsed(startedAt), cpuMs: Number(cpuNs) / 1e6, truncated };
+    // The run is over (nothing can print or change the outcome now); freeing the isolate
+    // after the result is sent keeps ~0.3 ms off every run's critical path.
+    setImmediate(() => {
+      try { isolate.dispose(); } catch { /* already disposed */ }
+    });
     if (status !== null) return { status, ...base };
     if (failure) {
       mapError(failure, file, map, wrapped);
@@ -282,14 +285,15 @@ export function cutUtf8(text: string, maxBytes: number): string {
 }
 
 /** The report is produced inside the isolate: treat it as untrusted text. */
-function parseReport(text: unknown): { value?: string; error?: ProgramError; wrapped?: boolean } {
+function parseReport(text: unknown): { value?: string; error?: ProgramError; wrapped?: boolean; atStart?: boolean } {
   if (typeof text !== 'string') return {};
   let raw: unknown;
   try { raw = JSON.parse(text); } catch { return {}; }
   if (raw === null || typeof raw !== 'object') return {};
-  const out: { value?: string; error?: ProgramError; wrapped?: boolean } = {};
+  const out: { value?: string; error?: ProgramError; wrapped?: boolean; atStart?: boolean } = {};
   const r = raw as Record<string, unknown>;
   out.wrapped = r.wrapped === true;
+  out.atStart = r.atStart === true;
   if (typeof r.value === 'string') out.value = r.value;
   if (r.error !== null && typeof r.error === 'object') {
     const e = r.error as Record<string, unknown>;

@@ -99,7 +99,8 @@
   let fatal = null;           // description of the error that ends the run
   let completion = undefined; // formatted completion value of the main script
   let mainPending = false;    // a top-level await that has not settled yet
-  let mainWrapped = false;    // main runs as an async function body (positions on line 1 shift)
+  let mainWrapped = false;
+  let diedAtStart = false;    // the error came from compiling or running main itself    // main runs as an async function body (positions on line 1 shift)
   let maxTimers = 10000;
   let stdinText = '';
   let stdinPos = 0;
@@ -1238,6 +1239,7 @@
       try { completion = inspect(value); } catch (e) { completion = undefined; }
     } catch (e) {
       if (!(e instanceof SyntaxErrorCtor) || !RegExpExec(/\bawait\b/, code)) {
+        diedAtStart = true;
         die(e, 'exception');
         return -2;
       }
@@ -1246,6 +1248,7 @@
         // Same first line as the user's code, so only columns on line 1 shift.
         body = indirectEval(`(async function () {"use strict";${code}\n})${SOURCE_URL(file)}`);
       } catch {
+        diedAtStart = true;
         die(e, 'exception'); // report the original error: the retry was our idea
         return -2;
       }
@@ -1257,14 +1260,20 @@
   };
 
   const report = () => {
-    if (fatal !== null) return JSONStringify({ error: fatal, wrapped: mainWrapped });
+    if (fatal !== null) return JSONStringify({ error: fatal, wrapped: mainWrapped, atStart: diedAtStart });
     if (mainPending) {
       return JSONStringify({ error: { name: 'Error', message: 'Detected unsettled top-level await: the program waited for a promise that nothing could settle.' } });
     }
     return JSONStringify(completion === undefined ? {} : { value: completion });
   };
 
-  const formatForHost = (v) => { try { return inspect(v); } catch { return '[unprintable value]'; } };
+  // The host's one entry point after start: run the next callback, or say how long to
+  // wait, or (when nothing is left or the program died) hand over the report. Merging the
+  // report into the step saves hello world one host round trip.
+  const step = () => {
+    const r = tick();
+    return r === -1 || r === -2 ? report() : r;
+  };
 
   ObjectDefineProperty(global, '__playground', {
     configurable: true,
@@ -1275,7 +1284,7 @@
         hostWrite = writeFn;
         hostRandom = randomFn;
         delete global.__playground;
-        return { start, tick, report, formatForHost };
+        return { start, step };
       },
     },
   });
