@@ -27,7 +27,6 @@ const compilerOptions: monaco.typescript.CompilerOptions = {
   target: monaco.typescript.ScriptTarget.ESNext,
   module: monaco.typescript.ModuleKind.ESNext,
   moduleDetection: 3, // "force": every file is a module, so top-level await type-checks
-  lib: ['esnext'],
   strict: true,
   allowNonTsExtensions: true,
   noEmit: true,
