@@ -47,10 +47,13 @@ interface Warm {
   sink: Sink;
   start: ivm.Reference<(code: string, file: string, stdin: string, maxTimers: number, outputBudget: number) => number>;
   step: ivm.Reference<() => number | string>;
+  drain: ivm.Reference<() => void>;
 }
 
 const DEFAULT_MEMORY_MB = 64;
 const CPU_CHECK_MS = 10;
+/** How long past a limit the child's own timers wait for isolated-vm's timeout to act. */
+const BACKSTOP_MS = 50;
 
 export function buildSnapshot(): ivm.ExternalCopy<ArrayBuffer> {
   const require = createRequire(import.meta.url);
@@ -123,6 +126,7 @@ export class Executor {
       sink,
       start: handle.getSync('start', { reference: true }) as Warm['start'],
       step: handle.getSync('step', { reference: true }) as Warm['step'],
+      drain: handle.getSync('drain', { reference: true }) as Warm['drain'],
     };
     handle.release();
     return warm;
@@ -169,6 +173,7 @@ export class Executor {
     const stop = (s: SandboxOutcome['status']) => {
       if (status !== null) return;
       status = s;
+      accepting = false;
       try { cpuNs = isolate.cpuTime; } catch { /* disposed */ }
       // Disposing terminates whatever the isolate is doing, including a call in progress.
       try { isolate.dispose(); } catch { /* already disposed */ }
@@ -178,8 +183,11 @@ export class Executor {
 
     let outputBytes = 0;
     let truncated = false;
+    // Output is taken until the run is stopped, except that a run ended by its time limit
+    // may still hand over what it had buffered (see drain below).
+    let accepting = true;
     warm.sink.write = (fd, text) => {
-      if (status !== null) return;
+      if (!accepting) return;
       const bytes = Buffer.byteLength(text);
       if (outputBytes + bytes > job.maxOutputBytes) {
         const fit = cutUtf8(text, job.maxOutputBytes - outputBytes);
@@ -194,14 +202,22 @@ export class Executor {
     };
 
     const deadline = startedAt + job.timeoutMs;
-    const cpuLimitNs = BigInt(Math.min(job.cpuLimitMs ?? this.#cpuLimitMs, job.timeoutMs)) * 1_000_000n;
-    const wallTimer = setTimeout(() => stop('timed_out'), job.timeoutMs);
+    const cpuLimitMs = Math.min(job.cpuLimitMs ?? this.#cpuLimitMs, job.timeoutMs);
+    const cpuLimitNs = BigInt(cpuLimitMs) * 1_000_000n;
+    // isolated-vm's per-call timeout stops a call at the limit and leaves the isolate usable
+    // (so its buffered output can be drained); these timers are the backstop, for time
+    // spent between calls and for calls that do not stop.
+    const wallTimer = setTimeout(() => stop('timed_out'), job.timeoutMs + BACKSTOP_MS);
     const cpuTimer = setInterval(() => {
       try {
         if (isolate.cpuTime > cpuLimitNs) stop('timed_out');
       } catch { /* disposed */ }
     }, CPU_CHECK_MS);
-    const remaining = () => Math.max(1, Math.ceil(deadline - performance.now()));
+    const remaining = () => {
+      let cpuLeft = cpuLimitMs;
+      try { cpuLeft = cpuLimitMs - Number(isolate.cpuTime / 1_000_000n); } catch { /* disposed */ }
+      return Math.max(1, Math.ceil(Math.min(deadline - performance.now(), cpuLeft)));
+    };
 
     let failure: ProgramError | undefined;
     let value: string | undefined;
@@ -237,11 +253,20 @@ export class Executor {
       }
     } catch (err) {
       if (status === null) {
-        if (isolate.isDisposed || /memory limit/i.test(String((err as Error)?.message))) status = 'memory_exceeded';
-        else if (/timed out/i.test(String((err as Error)?.message)) && performance.now() >= deadline - 5) status = 'timed_out';
-        else failure = hostSideError(err);
+        const message = String((err as Error)?.message);
+        if (isolate.isDisposed || /memory limit/i.test(message)) {
+          status = 'memory_exceeded';
+        } else if (/^Script execution timed out/.test(message)) {
+          status = 'timed_out';
+          try {
+            await warm.drain.apply(undefined, [], { timeout: 50 });
+          } catch { /* what was buffered is lost; the verdict stands */ }
+        } else {
+          failure = hostSideError(err);
+        }
       }
     } finally {
+      accepting = false;
       clearTimeout(wallTimer);
       clearInterval(cpuTimer);
       if (status === null) {

@@ -24,6 +24,19 @@ describe('limits and statuses', () => {
     expect(r.outcome.wallMs).toBeLessThan(20_000);
   });
 
+  it('delivers everything printed before a busy loop that hits the time limit', async () => {
+    const r = await collect(pool, 'console.log("a"); console.error("b"); Promise.resolve().then(() => { console.log("c"); for (;;) {} })', { timeoutMs: 300 });
+    expect(r.outcome.status).toBe('timed_out');
+    expect(r.all).toBe('a\nb\nc\n');
+    expect(r.stderr).toBe('b\n');
+  });
+
+  it('prints a hundred thousand lines in order and complete', async () => {
+    const r = await collect(pool, 'for (let i = 0; i < 1e5; i++) console.log(i)');
+    expect(r.outcome.status).toBe('succeeded');
+    expect(r.stdout).toBe(Array.from({ length: 1e5 }, (_, i) => `${i}\n`).join(''));
+  });
+
   it('stops a program waiting on timers at the wall-clock limit', async () => {
     const r = await collect(pool, 'setInterval(() => {}, 50)', { timeoutMs: 300 });
     expect(r.outcome.status).toBe('timed_out');

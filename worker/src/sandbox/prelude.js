@@ -110,11 +110,30 @@
   // The host counts bytes and stops the run at its cap. Counting UTF-16 units here (never
   // more than the UTF-8 bytes) keeps a single huge string from being copied out whole.
   let outputBudget = Infinity;
+  //
+  // Output is buffered here and handed over in pieces of up to 8K characters, at the end of
+  // every host call, or when the stream changes: one host call per console.log made a
+  // printing loop ~5x slower than node. Nothing is lost when a run is stopped by its time
+  // limit: the host then calls `drain` before freeing the isolate.
+  let outBuf = '';
+  let outFd = 1;
+  const flushOut = () => {
+    if (outBuf.length !== 0 && hostWrite !== null) {
+      const text = outBuf;
+      outBuf = '';
+      hostWrite(outFd, text);
+    }
+  };
   const write = (fd, text) => {
     if (halted || hostWrite === null || outputBudget < 0) return;
     if (text.length > outputBudget) text = StringSlice(text, 0, outputBudget + 1);
     outputBudget -= text.length;
-    hostWrite(fd, text);
+    if (fd !== outFd) {
+      flushOut();
+      outFd = fd;
+    }
+    outBuf += text;
+    if (outBuf.length >= 8192 || outputBudget < 0) flushOut();
   };
 
   // ---- errors --------------------------------------------------------------------------
@@ -1284,7 +1303,15 @@
         hostWrite = writeFn;
         hostRandom = randomFn;
         delete global.__playground;
-        return { start, step };
+        return {
+          start(code, file, stdin, timerLimit, outputLimit) {
+            try { return start(code, file, stdin, timerLimit, outputLimit); } finally { flushOut(); }
+          },
+          step() {
+            try { return step(); } finally { flushOut(); }
+          },
+          drain: flushOut,
+        };
       },
     },
   });
