@@ -46,6 +46,13 @@ async function localEdge(app: FastifyInstance, opts: LocalEdgeOptions): Promise<
   const sockets = new Map<string, Socket>();
   let accepting = true;
 
+  // Registered before the websocket plugin so that it runs first: clients learn the
+  // server is going away (1001), as API Gateway tells them on a deploy, and reconnect.
+  app.addHook('preClose', async () => {
+    accepting = false;
+    clearInterval(sweep);
+    for (const s of sockets.values()) s.socket.close(1001, 'Going away: server restarting');
+  });
   await app.register(websocket, { options: { maxPayload: LIMITS.maxFrameBytes } });
   app.decorate('edgeSockets', sockets);
 
@@ -138,11 +145,6 @@ async function localEdge(app: FastifyInstance, opts: LocalEdgeOptions): Promise<
     });
   });
 
-  app.addHook('preClose', async () => {
-    accepting = false;
-    clearInterval(sweep);
-    for (const s of sockets.values()) s.socket.close(1001, 'Going away: server restarting');
-  });
 }
 
 export default fp(localEdge, { name: 'local-edge' });

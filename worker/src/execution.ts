@@ -7,7 +7,7 @@
  */
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from 'pino';
-import { LIMITS, type Status, type Timing } from '@playground/shared';
+import { LIMITS, type ExecutionEvent, type Status, type Timing } from '@playground/shared';
 import { isFinal, type ExecutionStore } from '@playground/shared/executions';
 import { decodeQueueMessage } from '@playground/shared/queue';
 import type { Delivery } from '@playground/shared/delivery';
@@ -30,6 +30,13 @@ export interface ExecutionDeps {
 
 export type MessageOutcome = 'finished' | 'duplicate' | 'busy_elsewhere' | 'invalid' | 'lease_lost' | 'retry';
 
+async function resend(deps: ExecutionDeps, connectionId: string, stored: string[]): Promise<void> {
+  for (const json of stored) {
+    const sent = await deps.delivery.post(connectionId, JSON.parse(json) as ExecutionEvent).catch(() => 'gone' as const);
+    if (sent === 'gone') return;
+  }
+}
+
 export async function processMessage(deps: ExecutionDeps, message: Message): Promise<MessageOutcome> {
   const { sqs, queueUrl, executions, log, owner } = deps;
   const remove = () => sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
@@ -47,6 +54,10 @@ export async function processMessage(deps: ExecutionDeps, message: Message): Pro
     const current = await executions.get(executionId);
     if (!current || isFinal(current.status)) {
       // Already finished (a duplicate delivery), cancelled while queued, or withdrawn.
+      // A worker that died between writing the result and posting it leaves its message
+      // behind; sending the stored messages again closes that gap (clients drop seqs
+      // they have seen).
+      if (current) await resend(deps, current.connectionId, current.events);
       await remove();
       return 'duplicate';
     }

@@ -1,0 +1,16 @@
+import { startLocalStack } from '@playground/local';
+import { TestClient } from './client.ts';
+const stack = await startLocalStack({ workers: 1, workerConcurrency: 2, timing: { leaseMs: 1500, heartbeatMs: 300, visibilityTimeoutSeconds: 2 }, env: { LOG_LEVEL: 'info', RECEIVE_WAIT_SECONDS: '2' }, log: (l) => console.log(Date.now() % 100000, l) });
+const client = await TestClient.connect(stack.socketUrl);
+const victim = [...stack.workers][0]!;
+const code = `for (let i = 0; i < 4; i++) { console.log('tick ' + i); await new Promise((r) => setTimeout(r, 500)); }`;
+const run = await client.run(code);
+await client.waitFor((m) => m.type === 'output' && m.executionId === run.executionId);
+console.log(Date.now() % 100000, 'killing');
+await stack.stopWorker(victim, 'SIGKILL');
+console.log(Date.now() % 100000, 'killed; adding');
+await stack.addWorker();
+console.log(Date.now() % 100000, 'added');
+const r = await Promise.race([run.result(), new Promise((res) => setTimeout(() => res('TIMEOUT'), 12000))]);
+console.log(Date.now() % 100000, r, JSON.stringify(run.events()));
+await stack.close();
