@@ -18,6 +18,24 @@ export default defineConfig({
         sveltekit({
           // One static build serves every path: `/s/<id>` share links fall back to index.html.
           adapter: adapter({ fallback: 'index.html' }),
+          // A strict policy in the page itself, so it holds on any static host: scripts and
+          // workers only from this origin (Monaco is bundled, never fetched from a CDN);
+          // the socket may be another host (API Gateway), so any ws/wss origin may connect.
+          // Monaco positions its widgets with style attributes, hence inline styles.
+          csp: {
+            mode: 'hash',
+            directives: {
+              'default-src': ['self'],
+              'script-src': ['self'],
+              'worker-src': ['self'],
+              'style-src': ['self', 'unsafe-inline'],
+              'img-src': ['self', 'data:'],
+              'font-src': ['self', 'data:'],
+              'connect-src': ['self', 'ws:', 'wss:'],
+              'object-src': ['none'],
+              'base-uri': ['self'],
+            },
+          },
         }),
       ],
   // The client-side Svelte runtime, so that `$state` is reactive in component tests.
