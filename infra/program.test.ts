@@ -1,0 +1,388 @@
+/**
+ * Policies the deployment must keep, checked on the program under Pulumi's mocks with
+ * the dev stack's defaults. Each test names one policy in a sentence.
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import { LEASE, QUEUES, TABLES } from '../shared/src/resources.ts';
+import { targetBacklogPerWorker } from '../shared/src/scaling.ts';
+import { ACCOUNT, REGION, SECRET, isSecret, loadProgram, ofType, parse, reveal, valueOf, type Recorded } from './mocks.ts';
+import { INTEGRATION_HEADERS } from './realtime.ts';
+
+let resources: Recorded[];
+let program: Record<string, unknown>;
+const one = (type: string, name?: string): Recorded => {
+  const found = ofType(resources, type).filter((r) => name === undefined || r.name === name);
+  if (found.length !== 1) throw new Error(`Expected one ${type}${name ? ` named ${name}` : ''}, found ${found.length}`);
+  return found[0]!;
+};
+const userDataOf = (role: string) => Buffer.from(one('aws:ec2/launchTemplate:LaunchTemplate', `${role}-template`).inputs.userData, 'base64').toString();
+const statementsOf = (role: string): any[] => parse(one('aws:iam/rolePolicy:RolePolicy', `${role}-policy`).inputs.policy).Statement;
+
+beforeAll(async () => {
+  ({ resources, program } = await loadProgram());
+}, 30_000);
+
+describe('the realtime API', () => {
+  test('the WebSocket API selects routes by body.action', () => {
+    const api = one('aws:apigatewayv2/api:Api');
+    expect(api.inputs.protocolType).toBe('WEBSOCKET');
+    expect(api.inputs.routeSelectionExpression).toBe('$request.body.action');
+  });
+
+  test('$connect, $disconnect and $default each reach their gateway route', () => {
+    const routes = ofType(resources, 'aws:apigatewayv2/route:Route').map((r) => r.inputs.routeKey).sort();
+    expect(routes).toEqual(['$connect', '$default', '$disconnect']);
+    const uris = ofType(resources, 'aws:apigatewayv2/integration:Integration').map((i) => new URL(i.inputs.integrationUri).pathname).sort();
+    expect(uris).toEqual(['/integration/connect', '/integration/default', '/integration/disconnect']);
+  });
+
+  test('every integration forwards the connection id, the caller address and the shared secret', () => {
+    const integrations = ofType(resources, 'aws:apigatewayv2/integration:Integration');
+    expect(integrations).toHaveLength(3);
+    for (const integration of integrations) {
+      // The mapping holds the secret, so Pulumi keeps it encrypted in the state.
+      expect(isSecret(integration.inputs.requestParameters)).toBe(true);
+      expect(reveal(integration.inputs.requestParameters)).toEqual({
+        [`integration.request.header.${INTEGRATION_HEADERS.connectionId}`]: 'context.connectionId',
+        [`integration.request.header.${INTEGRATION_HEADERS.sourceIp}`]: 'context.identity.sourceIp',
+        [`integration.request.header.${INTEGRATION_HEADERS.secret}`]: `'${SECRET}'`,
+      });
+    }
+  });
+
+  test('every integration goes through the V1 VPC link to an internal network load balancer', () => {
+    const link = one('aws:apigateway/vpcLink:VpcLink');
+    const nlb = one('aws:lb/loadBalancer:LoadBalancer');
+    expect(nlb.inputs).toMatchObject({ loadBalancerType: 'network', internal: true });
+    expect(link.inputs.targetArn).toBe(nlb.state.arn);
+    for (const integration of ofType(resources, 'aws:apigatewayv2/integration:Integration')) {
+      expect(integration.inputs).toMatchObject({ integrationType: 'HTTP_PROXY', integrationMethod: 'POST', connectionType: 'VPC_LINK', connectionId: link.id });
+      expect(integration.inputs.integrationUri).toContain(nlb.state.dnsName);
+    }
+  });
+
+  test('$default answers the client: it has a route response', () => {
+    const route = ofType(resources, 'aws:apigatewayv2/route:Route').find((r) => r.inputs.routeKey === '$default')!;
+    expect(route.inputs.routeResponseSelectionExpression).toBe('$default');
+    expect(one('aws:apigatewayv2/routeResponse:RouteResponse').inputs).toMatchObject({ routeId: route.id, routeResponseKey: '$default' });
+  });
+
+  test('the stage is throttled and writes access logs to a log group with retention', () => {
+    const stage = one('aws:apigatewayv2/stage:Stage');
+    expect(stage.inputs.defaultRouteSettings).toMatchObject({ throttlingRateLimit: 500, throttlingBurstLimit: 1000 });
+    const logs = one('aws:cloudwatch/logGroup:LogGroup', 'realtime-access');
+    expect(stage.inputs.accessLogSettings.destinationArn).toBe(logs.state.arn);
+    expect(JSON.parse(stage.inputs.accessLogSettings.format)).toHaveProperty('connectionId', '$context.connectionId');
+    expect(stage.inputs.deploymentId).toBe(one('aws:apigatewayv2/deployment:Deployment').id);
+  });
+
+  test('the load balancer health-checks gateways on /healthz at port 8080', () => {
+    const group = one('aws:lb/targetGroup:TargetGroup');
+    expect(group.inputs).toMatchObject({ port: 8080, protocol: 'TCP' });
+    expect(group.inputs.healthCheck).toMatchObject({ protocol: 'HTTP', path: '/healthz', port: '8080' });
+  });
+});
+
+describe('the queue', () => {
+  const queues = () => ofType(resources, 'aws:sqs/queue:Queue');
+  const main = () => queues().find((q) => q.inputs.redrivePolicy)!;
+
+  test('the queue has a dead-letter queue with maxReceiveCount 3', () => {
+    const dlq = queues().find((q) => !q.inputs.redrivePolicy)!;
+    expect(parse(main().inputs.redrivePolicy)).toEqual({ deadLetterTargetArn: dlq.state.arn, maxReceiveCount: 3 });
+    expect(QUEUES.executions.maxReceiveCount).toBe(3);
+  });
+
+  test('both queues are standard queues with an explicit 1 MiB message size and SSE', () => {
+    expect(queues()).toHaveLength(2);
+    for (const queue of queues()) {
+      expect(queue.inputs.fifoQueue ?? false).toBe(false);
+      expect(queue.inputs.maxMessageSize).toBe(1024 * 1024);
+      expect(queue.inputs.sqsManagedSseEnabled).toBe(true);
+    }
+  });
+
+  test('queue attributes come from the shared definitions the local stack uses', () => {
+    expect(main().inputs).toMatchObject({
+      visibilityTimeoutSeconds: QUEUES.executions.visibilityTimeoutSeconds,
+      messageRetentionSeconds: QUEUES.executions.messageRetentionSeconds,
+      receiveWaitTimeSeconds: QUEUES.executions.receiveWaitSeconds,
+    });
+  });
+
+  test('a running execution keeps its message hidden: the heartbeat renews visibility well before it lapses', () => {
+    // Runs last up to 30 s, longer than the visibility timeout on purpose: the worker's
+    // heartbeat extends it, so a dead worker's message returns within seconds.
+    expect(main().inputs.visibilityTimeoutSeconds * 1000).toBeGreaterThanOrEqual(2 * LEASE.heartbeatMs);
+  });
+});
+
+describe('the tables', () => {
+  const tables = () => ofType(resources, 'aws:dynamodb/table:Table');
+
+  test('tables have TTL and point-in-time recovery', () => {
+    expect(tables()).toHaveLength(3);
+    for (const table of tables()) {
+      expect(table.inputs.ttl).toEqual({ attributeName: 'ttl', enabled: true });
+      expect(table.inputs.pointInTimeRecovery).toEqual({ enabled: true });
+    }
+  });
+
+  test('tables are on demand and encrypted at rest', () => {
+    for (const table of tables()) {
+      expect(table.inputs.billingMode).toBe('PAY_PER_REQUEST');
+      expect(table.inputs.serverSideEncryption).toEqual({ enabled: true });
+    }
+  });
+
+  test('keys and indexes come from the shared definitions', () => {
+    for (const def of Object.values(TABLES)) {
+      const table = tables().find((t) => t.inputs.name === `playground-test-${def.name}`)!;
+      expect(table.inputs.hashKey).toBe(def.hashKey);
+      expect(table.inputs.globalSecondaryIndexes ?? []).toHaveLength(def.indexes.length);
+    }
+    const executions = tables().find((t) => t.inputs.name === 'playground-test-executions')!;
+    expect(executions.inputs.globalSecondaryIndexes[0]).toMatchObject({ name: 'bySweep', projectionType: 'ALL' });
+    expect(executions.inputs.attributes).toEqual(expect.arrayContaining([{ name: 'sweepKey', type: 'S' }, { name: 'createdAt', type: 'N' }]));
+  });
+});
+
+describe('the fleets', () => {
+  const group = (role: string) => one('aws:autoscaling/group:Group', `${role}-group`);
+
+  test('workers scale on backlog per instance', () => {
+    const policy = one('aws:autoscaling/policy:Policy', 'worker-backlog');
+    expect(policy.inputs.policyType).toBe('TargetTrackingScaling');
+    const [m1, m2, e1] = policy.inputs.targetTrackingConfiguration.customizedMetricSpecification.metrics;
+    expect(m1.metricStat.metric).toMatchObject({ namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible' });
+    expect(m1.metricStat.stat).toBe('Sum');
+    expect(m2.metricStat.metric).toMatchObject({ namespace: 'AWS/AutoScaling', metricName: 'GroupInServiceInstances' });
+    expect(m2.metricStat.metric.dimensions).toEqual([{ name: 'AutoScalingGroupName', value: group('worker').state.name }]);
+    expect(e1).toMatchObject({ expression: 'm1 / m2', returnData: true });
+    expect([m1.returnData, m2.returnData]).toEqual([false, false]);
+  });
+
+  test('the backlog target is the one the local autoscaler computes', () => {
+    const policy = one('aws:autoscaling/policy:Policy', 'worker-backlog');
+    const expected = targetBacklogPerWorker({ acceptableLatencyMs: 1000, averageRunMs: 200, concurrencyPerWorker: 4 });
+    expect(policy.inputs.targetTrackingConfiguration.targetValue).toBe(expected);
+    expect(program.workerBacklogTargetPerInstance).toBe(expected);
+  });
+
+  test('the worker group publishes the metrics its scaling divides by', () => {
+    expect(group('worker').inputs.enabledMetrics).toContain('GroupInServiceInstances');
+  });
+
+  test('a scaled-in worker is held while its executions drain, and may release only itself', () => {
+    const [hook] = group('worker').inputs.initialLifecycleHooks;
+    expect(hook).toMatchObject({ lifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING', defaultResult: 'CONTINUE' });
+    expect(hook.heartbeatTimeout).toBeGreaterThanOrEqual(60);
+    expect(userDataOf('worker')).toContain(`--lifecycle-hook-name ${hook.name}`);
+    const release = statementsOf('worker').find((s) => s.Action.includes('autoscaling:CompleteLifecycleAction'));
+    expect(release.Resource).toEqual([`arn:aws:autoscaling:${REGION}:${ACCOUNT}:autoScalingGroup:*:autoScalingGroupName/playground-test-workers`]);
+  });
+
+  test('at least two gateways run across zones behind the load balancer, checked by its health check', () => {
+    const gateways = group('gateway');
+    expect(gateways.inputs.minSize).toBeGreaterThanOrEqual(2);
+    expect(gateways.inputs.vpcZoneIdentifiers.length).toBeGreaterThanOrEqual(2);
+    expect(gateways.inputs.targetGroupArns).toEqual([one('aws:lb/targetGroup:TargetGroup').state.arn]);
+    expect(gateways.inputs.healthCheckType).toBe('ELB');
+  });
+
+  test('a new release rolls both fleets: instance refresh follows the launch template', () => {
+    for (const role of ['gateway', 'worker']) {
+      const g = group(role);
+      expect(g.inputs.instanceRefresh.strategy).toBe('Rolling');
+      expect(g.inputs.launchTemplate).toEqual({ id: `${role}-template-id`, version: '1' });
+      expect(userDataOf(role)).toMatch(new RegExp(`s3://[^ ]+/releases/${role}-abc.tar.gz`));
+    }
+  });
+
+  test('every instance requires IMDSv2', () => {
+    const templates = ofType(resources, 'aws:ec2/launchTemplate:LaunchTemplate');
+    expect(templates).toHaveLength(2);
+    for (const t of templates) expect(t.inputs.metadataOptions).toMatchObject({ httpTokens: 'required', httpPutResponseHopLimit: 1 });
+  });
+
+  test('instances boot Node 24 and the release under systemd with the settings the services read', () => {
+    for (const role of ['gateway', 'worker']) {
+      const script = userDataOf(role);
+      expect(script).toContain('https://nodejs.org/dist/v24.21.0/node-v24.21.0-linux-x64.tar.xz');
+      expect(script).toContain(`npm ci --omit=dev -w shared -w ${role}`);
+      expect(script).toContain(`ExecStart=/opt/node/bin/node ${role}/src/main.ts`);
+      for (const name of ['EXECUTIONS_TABLE', 'CONNECTIONS_TABLE', 'SNIPPETS_TABLE', 'QUEUE_URL', 'DLQ_URL', 'AWS_REGION', 'MANAGEMENT_ENDPOINT']) {
+        expect(script).toMatch(new RegExp(`^${name}=\\S+`, 'm'));
+      }
+      expect(script).toContain(`MANAGEMENT_ENDPOINT=https://abc123.execute-api.${REGION}.amazonaws.com/live`);
+    }
+    expect(userDataOf('gateway')).toMatch(/^HOST=0\.0\.0\.0$/m);
+    expect(userDataOf('gateway')).toMatch(/INTEGRATION_SECRET .*aws ssm get-parameter/);
+    expect(userDataOf('worker')).toMatch(/^WORKER_CONCURRENCY=4$/m);
+  });
+});
+
+describe('least privilege', () => {
+  const managesConnections = (role: string) => statementsOf(role).filter((s) => s.Action.some((a: string) => a.startsWith('execute-api:')));
+
+  test("workers may post only to this API's connections", () => {
+    const [statement, ...others] = managesConnections('worker');
+    expect(others).toEqual([]);
+    expect(statement.Action).toEqual(['execute-api:ManageConnections']);
+    expect(statement.Resource).toEqual([`arn:aws:execute-api:${REGION}:${ACCOUNT}:abc123/live/POST/@connections/*`]);
+  });
+
+  test('workers consume the queue and touch only the executions table', () => {
+    const statements = statementsOf('worker');
+    const tables = statements.filter((s) => s.Action.some((a: string) => a.startsWith('dynamodb:'))).flatMap((s) => s.Resource);
+    expect(tables.every((arn: string) => arn.includes(':table/playground-test-executions'))).toBe(true);
+    const actions = statements.flatMap((s) => s.Action);
+    expect(actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']));
+    expect(actions.some((a: string) => a.endsWith('*'))).toBe(false);
+  });
+
+  test('gateways may enqueue and use the tables, but not consume the queue', () => {
+    const actions = statementsOf('gateway').flatMap((s) => s.Action);
+    expect(actions).toContain('sqs:SendMessage');
+    expect(actions).not.toContain('sqs:ReceiveMessage');
+    expect(actions).not.toContain('sqs:DeleteMessage');
+    expect(actions.some((a: string) => a.endsWith('*'))).toBe(false);
+  });
+
+  test('no statement grants every resource', () => {
+    for (const role of ['gateway', 'worker']) {
+      for (const s of statementsOf(role)) expect(s.Resource).not.toContain('*');
+    }
+  });
+
+  test('no resource carries an access key', () => {
+    expect(ofType(resources, 'aws:iam/accessKey:AccessKey')).toEqual([]);
+    expect(ofType(resources, 'aws:iam/user:User')).toEqual([]);
+    const everything = JSON.stringify(resources.map((r) => r.inputs)) + userDataOf('gateway') + userDataOf('worker');
+    expect(everything).not.toMatch(/\b(AKIA|ASIA)[A-Z0-9]{16}\b/);
+    expect(everything).not.toMatch(/AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)/);
+  });
+
+  test('the integration secret never appears in user data: instances read it from SSM', () => {
+    for (const role of ['gateway', 'worker']) expect(userDataOf(role)).not.toContain(SECRET);
+    expect(one('aws:ssm/parameter:Parameter').inputs).toMatchObject({ type: 'SecureString' });
+  });
+});
+
+describe('the network', () => {
+  const ingress = () => ofType(resources, 'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule');
+
+  test('no security group opens SSH to the internet', () => {
+    for (const rule of ingress()) {
+      const opensSsh = rule.inputs.ipProtocol === '-1' || (rule.inputs.fromPort <= 22 && rule.inputs.toPort >= 22);
+      const fromAnywhere = rule.inputs.cidrIpv4 === '0.0.0.0/0' || rule.inputs.cidrIpv6 === '::/0';
+      expect(opensSsh && fromAnywhere).toBe(false);
+    }
+    for (const sg of ofType(resources, 'aws:ec2/securityGroup:SecurityGroup')) expect(sg.inputs.ingress ?? []).toEqual([]);
+  });
+
+  test('nothing is open to the internet at all', () => {
+    for (const rule of ingress()) expect([rule.inputs.cidrIpv4, rule.inputs.cidrIpv6]).not.toContain('0.0.0.0/0');
+  });
+
+  test('workers admit no inbound traffic', () => {
+    const worker = one('aws:ec2/securityGroup:SecurityGroup', 'network-worker');
+    expect(ingress().filter((r) => r.inputs.securityGroupId === worker.id)).toEqual([]);
+  });
+
+  test('gateways admit only the load balancer, on the gateway port', () => {
+    const gateway = one('aws:ec2/securityGroup:SecurityGroup', 'network-gateway');
+    const nlb = one('aws:ec2/securityGroup:SecurityGroup', 'network-nlb');
+    expect(ingress().filter((r) => r.inputs.securityGroupId === gateway.id).map((r) => r.inputs)).toEqual([
+      expect.objectContaining({ fromPort: 8080, toPort: 8080, referencedSecurityGroupId: nlb.id }),
+    ]);
+  });
+
+  test('instances live in private subnets in two zones, behind a NAT gateway', () => {
+    const subnets = ofType(resources, 'aws:ec2/subnet:Subnet').filter((s) => s.inputs.tags.tier === 'private');
+    expect(new Set(subnets.map((s) => s.inputs.availabilityZone)).size).toBeGreaterThanOrEqual(2);
+    expect(ofType(resources, 'aws:ec2/natGateway:NatGateway')).toHaveLength(1);
+    for (const t of ofType(resources, 'aws:ec2/launchTemplate:LaunchTemplate')) expect(t.inputs.networkInterfaces[0].associatePublicIpAddress).toBe('false');
+    const group = one('aws:autoscaling/group:Group', 'worker-group');
+    expect(group.inputs.vpcZoneIdentifiers).toEqual(subnets.map((s) => s.id));
+  });
+});
+
+describe('the web app', () => {
+  test('the bucket is not public', () => {
+    const blocks = ofType(resources, 'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock');
+    expect(blocks).toHaveLength(ofType(resources, 'aws:s3/bucket:Bucket').length);
+    for (const block of blocks) {
+      expect(block.inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    }
+  });
+
+  test('only this CloudFront distribution may read the site, through Origin Access Control', () => {
+    const policy = parse(one('aws:s3/bucketPolicy:BucketPolicy').inputs.policy);
+    const distribution = one('aws:cloudfront/distribution:Distribution');
+    expect(policy.Statement).toEqual([expect.objectContaining({
+      Principal: { Service: 'cloudfront.amazonaws.com' },
+      Action: 's3:GetObject',
+      Condition: { StringEquals: { 'AWS:SourceArn': distribution.state.arn } },
+    })]);
+    expect(distribution.inputs.origins[0].originAccessControlId).toBe(one('aws:cloudfront/originAccessControl:OriginAccessControl').id);
+  });
+
+  test('unknown paths fall back to index.html, and the viewer is redirected to HTTPS', () => {
+    const distribution = one('aws:cloudfront/distribution:Distribution');
+    expect(distribution.inputs.customErrorResponses).toEqual(expect.arrayContaining([expect.objectContaining({ errorCode: 404, responseCode: 200, responsePagePath: '/index.html' })]));
+    expect(distribution.inputs.defaultCacheBehavior.viewerProtocolPolicy).toBe('redirect-to-https');
+  });
+
+  test('the build is uploaded with content types, and /config.json holds the socket URL', () => {
+    const objects = ofType(resources, 'aws:s3/bucketObjectv2:BucketObjectv2').filter((o) => o.name.startsWith('web/'));
+    expect(objects.map((o) => o.inputs.key).sort()).toEqual(['_app/immutable/start.abc123.js', 'config.json', 'favicon.svg', 'index.html']);
+    expect(objects.find((o) => o.inputs.key === 'index.html')!.inputs).toMatchObject({ contentType: 'text/html; charset=utf-8', cacheControl: 'no-cache' });
+    const config = objects.find((o) => o.inputs.key === 'config.json')!;
+    expect(JSON.parse(config.inputs.content)).toEqual({ socketUrl: `wss://abc123.execute-api.${REGION}.amazonaws.com/live` });
+    expect(config.inputs.cacheControl).toBe('no-store');
+  });
+});
+
+describe('observability', () => {
+  const alarm = (metricName: string) => ofType(resources, 'aws:cloudwatch/metricAlarm:MetricAlarm').find((a) => a.inputs.metricName === metricName);
+
+  test('alarms watch dead letters, the oldest message, API 5xx and unhealthy gateways', () => {
+    const dlq = ofType(resources, 'aws:sqs/queue:Queue').find((q) => !q.inputs.redrivePolicy)!;
+    expect(alarm('ApproximateNumberOfMessagesVisible')!.inputs).toMatchObject({ dimensions: { QueueName: dlq.state.name }, threshold: 0, comparisonOperator: 'GreaterThanThreshold' });
+    expect(alarm('ApproximateAgeOfOldestMessage')!.inputs.threshold).toBe(60);
+    expect(alarm('IntegrationError')).toBeDefined();
+    expect(alarm('UnHealthyHostCount')!.inputs.namespace).toBe('AWS/NetworkELB');
+    const topic = one('aws:sns/topic:Topic');
+    for (const a of ofType(resources, 'aws:cloudwatch/metricAlarm:MetricAlarm')) expect(a.inputs.alarmActions).toEqual([topic.state.arn]);
+  });
+
+  test('every log group keeps its logs for a bounded time', () => {
+    const groups = ofType(resources, 'aws:cloudwatch/logGroup:LogGroup');
+    expect(groups.length).toBeGreaterThanOrEqual(3);
+    for (const g of groups) expect(g.inputs.retentionInDays).toBe(14);
+  });
+
+  test('the dashboard plots backlog per worker with the same metric math', () => {
+    const body = JSON.parse(one('aws:cloudwatch/dashboard:Dashboard').inputs.dashboardBody);
+    expect(JSON.stringify(body)).toContain('m1 / m2');
+  });
+});
+
+describe('stack outputs', () => {
+  test('the stack exports the web URL, socket URL, queue URL, table names and dashboard URL', async () => {
+    expect(await valueOf(program.webUrl as string)).toBe('https://d123.cloudfront.net');
+    expect(await valueOf(program.socketUrl as string)).toBe(`wss://abc123.execute-api.${REGION}.amazonaws.com/live`);
+    expect(await valueOf(program.queueUrl as string)).toBe(`https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/playground-test-executions`);
+    expect(await valueOf(program.tableNames as object)).toEqual({ executions: 'playground-test-executions', connections: 'playground-test-connections', snippets: 'playground-test-snippets' });
+    expect(await valueOf(program.dashboardUrl as string)).toContain(`dashboards:name=playground-test`);
+  });
+
+  test('every component registers its outputs under the stack', () => {
+    const components = resources.filter((r) => r.type.startsWith('playground:infra:'));
+    expect(components.map((c) => c.type).sort()).toEqual([
+      'playground:infra:DataStores', 'playground:infra:Fleet', 'playground:infra:Fleet', 'playground:infra:Network',
+      'playground:infra:Observability', 'playground:infra:Realtime', 'playground:infra:Releases', 'playground:infra:Web',
+    ]);
+  });
+});
