@@ -83,8 +83,13 @@ export class TestClient {
     return this.waitFor<T>((m) => 'requestId' in m && m.requestId === requestId, timeoutMs);
   }
 
+  /** The execution's messages as a client keeps them: by seq, each seq once (delivery is at least once). */
   eventsOf(executionId: string): ExecutionEvent[] {
-    return this.messages.filter((m): m is ExecutionEvent => (m.type === 'started' || m.type === 'output' || m.type === 'result') && m.executionId === executionId);
+    const bySeq = new Map<number, ExecutionEvent>();
+    for (const m of this.messages) {
+      if ((m.type === 'started' || m.type === 'output' || m.type === 'result') && m.executionId === executionId && !bySeq.has(m.seq)) bySeq.set(m.seq, m);
+    }
+    return [...bySeq.values()];
   }
 
   /** Submits a run; throws with the reply if it was not accepted. */

@@ -32,7 +32,7 @@ beforeAll(async () => {
     workers: 1,
     workerConcurrency: 2,
     timing: { leaseMs: 1500, heartbeatMs: 300, visibilityTimeoutSeconds: 2 },
-    env: { LOG_LEVEL: process.env.DEBUG_STACK ? 'info' : 'warn', SWEEP_EVERY_MS: '300', STRANDED_AFTER_MS: '1500', RECEIVE_WAIT_SECONDS: '2' },
+    env: { ACTIVE_RUNS_PER_SOCKET: '4', LOG_LEVEL: process.env.DEBUG_STACK ? 'info' : 'warn', SWEEP_EVERY_MS: '300', STRANDED_AFTER_MS: '1500', RECEIVE_WAIT_SECONDS: '2' },
     ...(process.env.DEBUG_STACK ? { log: (line: string) => console.log(line) } : {}),
   });
   aws = clientsFor(stack);
@@ -234,7 +234,7 @@ describe('recovery sweep', () => {
     const executionId = newExecutionId();
     const createdAt = Date.now() - 5000;
     await aws.executions.create({
-      executionId, tokenHash: hashToken('t'), connectionId, language: 'javascript', code: "console.log('rescued')", stdin: '',
+      executionId, tokenHash: hashToken('t'), connectionId, ownerConnectionId: connectionId, language: 'javascript', code: "console.log('rescued')", stdin: '',
       timeoutMs: 5000, memoryMb: 64, status: 'queued', attempt: 0, createdAt, lastSeq: 0, events: [], storedBytes: 0, ttl: ttlFrom(createdAt),
     });
     const result = await client.waitFor((m) => m.type === 'result' && m.executionId === executionId);
@@ -244,6 +244,19 @@ describe('recovery sweep', () => {
 });
 
 describe('abuse limits', () => {
+  it('a socket may have only so many runs queued or running; a slot frees when one finishes', async () => {
+    const client = await connect();
+    const long = await Promise.all(Array.from({ length: 4 }, () => client.run(ticking(3, 200))));
+    const fifth = await client.request({ action: 'run', language: 'javascript', code: '1' });
+    expect(fifth).toMatchObject({ type: 'rejected', error: { code: 'rate_limited' } });
+    expect((fifth as { error: { message: string } }).error.message).toMatch(/4 runs queued or running/);
+    await long[0]!.result();
+    await sleep(100);
+    const next = await client.run("console.log('my turn')");
+    expect((await next.result()).status).toBe('succeeded');
+    for (const r of long) await r.result();
+  });
+
   it('a socket flooding runs is rate limited while a socket from another address keeps running', async () => {
     const flooder = await connect('127.0.0.1');
     const neighbour = await connect('127.0.0.2');

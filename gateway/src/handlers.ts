@@ -17,7 +17,8 @@ import { ExecutionStore, isFinal, ttlFrom, type ExecutionItem } from '@playgroun
 import { encodeQueueMessage } from '@playground/shared/queue';
 import type { Delivery } from '@playground/shared/delivery';
 import { parseFrame } from './frames.ts';
-import type { ConnectionStore, SnippetStore } from './stores.ts';
+import type { SnippetStore } from './stores.ts';
+import type { ConnectionStore } from '@playground/shared/connections';
 import type { RateLimits } from './rate-limits.ts';
 
 export interface Caller {
@@ -71,6 +72,7 @@ export function createHandlers(services: GatewayServices): Handlers {
       executionId,
       tokenHash: hashToken(token),
       connectionId: caller.connectionId,
+      ownerConnectionId: caller.connectionId,
       language: msg.language,
       code: msg.code,
       stdin: msg.stdin ?? '',
@@ -84,11 +86,22 @@ export function createHandlers(services: GatewayServices): Handlers {
       storedBytes: 0,
       ttl: ttlFrom(createdAt),
     };
-    try {
-      await executions.create(item);
-    } catch (err) {
-      log.error({ err, executionId }, 'could not write execution');
+    const cap = limits.options.activeRunsPerSocket;
+    // The slot and the row are written side by side; whichever fails undoes the other.
+    const [slot, row] = await Promise.allSettled([connections.reserve(caller.connectionId, cap), executions.create(item)]);
+    const undo = async (what: { slot?: boolean; row?: boolean }) => {
+      if (what.slot) await connections.release(caller.connectionId).catch((err: unknown) => log.error({ err, executionId }, 'could not give back a slot'));
+      if (what.row) await executions.delete(executionId).catch((err: unknown) => log.error({ err, executionId }, 'could not remove an unqueued execution'));
+    };
+    const reserved = slot.status === 'fulfilled' && slot.value;
+    if (row.status === 'rejected' || slot.status === 'rejected') {
+      log.error({ err: row.status === 'rejected' ? row.reason : (slot as PromiseRejectedResult).reason, executionId }, 'could not record execution');
+      await undo({ slot: reserved, row: row.status === 'fulfilled' });
       throw protocolError('unavailable', 'execution store');
+    }
+    if (!reserved) {
+      await undo({ row: true });
+      throw protocolError('rate_limited', `this socket already has ${cap} runs queued or running; wait for one to finish`, 1000);
     }
     try {
       await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeQueueMessage({ executionId, enqueuedAt: createdAt }) }));
@@ -96,7 +109,7 @@ export function createHandlers(services: GatewayServices): Handlers {
       log.error({ err, executionId }, 'could not enqueue execution');
       // Take the row back so nothing runs that the client was told failed; if even that
       // fails, the recovery sweep finds the queued row and enqueues it.
-      await executions.delete(executionId).catch((e: unknown) => log.error({ err: e, executionId }, 'could not remove unqueued execution'));
+      await undo({ slot: true, row: true });
       throw protocolError('unavailable', 'queue');
     }
     return { type: 'accepted', requestId: msg.requestId, executionId, token };
@@ -112,8 +125,10 @@ export function createHandlers(services: GatewayServices): Handlers {
         type: 'result', executionId: item.executionId, seq: item.lastSeq + 1, status: 'cancelled',
         stats: { wallMs: 0, cpuMs: 0, queuedMs: now() - item.createdAt }, truncated: false,
       };
-      if (await executions.finish(item.executionId, result, [result], item.storedBytes, now(), { fromQueued: true })) {
-        await delivery.post(caller.connectionId, result);
+      const final = await executions.finish(item.executionId, result, [result], item.storedBytes, now(), { fromQueued: true });
+      if (final) {
+        await connections.release(final.ownerConnectionId);
+        await delivery.post(final.connectionId, result);
         return ack;
       }
     }

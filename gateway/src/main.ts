@@ -4,6 +4,25 @@
  */
 import { readInt, readStoreConfig, ConfigError } from '@playground/shared';
 import { buildGateway } from './app.ts';
+import { DEFAULT_RATE_LIMITS, type RateLimitOptions } from './rate-limits.ts';
+
+const RATE_LIMIT_VARIABLES: Record<string, keyof RateLimitOptions> = {
+  RUNS_PER_SECOND_PER_SOCKET: 'runsPerSecondPerSocket',
+  RUN_BURST_PER_SOCKET: 'runBurstPerSocket',
+  RUNS_PER_SECOND_PER_ADDRESS: 'runsPerSecondPerAddress',
+  RUN_BURST_PER_ADDRESS: 'runBurstPerAddress',
+  SHARES_PER_MINUTE_PER_SOCKET: 'sharesPerMinutePerSocket',
+  CONNECTIONS_PER_ADDRESS: 'connectionsPerAddress',
+  ACTIVE_RUNS_PER_SOCKET: 'activeRunsPerSocket',
+};
+
+function readRateLimits(env: NodeJS.ProcessEnv): Partial<RateLimitOptions> {
+  const out: Partial<RateLimitOptions> = {};
+  for (const [name, key] of Object.entries(RATE_LIMIT_VARIABLES)) {
+    if (env[name]) out[key] = readInt(env, name, DEFAULT_RATE_LIMITS[key], 1, 1_000_000);
+  }
+  return out;
+}
 
 async function main(): Promise<void> {
   const env = process.env;
@@ -20,12 +39,7 @@ async function main(): Promise<void> {
     ...(env.WEB_ROOT ? { webRoot: env.WEB_ROOT } : {}),
     ...(env.PUBLIC_SOCKET_URL ? { publicSocketUrl: env.PUBLIC_SOCKET_URL } : {}),
     ...(env.IDLE_TIMEOUT_MS ? { idleTimeoutMs: readInt(env, 'IDLE_TIMEOUT_MS', 600_000, 1000, 7_200_000) } : {}),
-    rateLimits: {
-      ...(env.RUNS_PER_SECOND_PER_SOCKET ? { runsPerSecondPerSocket: Number(env.RUNS_PER_SECOND_PER_SOCKET) } : {}),
-      ...(env.RUN_BURST_PER_SOCKET ? { runBurstPerSocket: Number(env.RUN_BURST_PER_SOCKET) } : {}),
-      ...(env.RUNS_PER_SECOND_PER_ADDRESS ? { runsPerSecondPerAddress: Number(env.RUNS_PER_SECOND_PER_ADDRESS) } : {}),
-      ...(env.RUN_BURST_PER_ADDRESS ? { runBurstPerAddress: Number(env.RUN_BURST_PER_ADDRESS) } : {}),
-    },
+    rateLimits: readRateLimits(env),
     logger: { level: env.LOG_LEVEL ?? 'info', base: { service: 'gateway', pid: process.pid } },
   });
   let closing: Promise<void> | undefined;

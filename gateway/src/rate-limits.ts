@@ -14,6 +14,8 @@ export interface RateLimitOptions {
   runBurstPerAddress: number;
   sharesPerMinutePerSocket: number;
   connectionsPerAddress: number;
+  /** Queued + running executions one socket may have at once (counted in the store). */
+  activeRunsPerSocket: number;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
@@ -23,6 +25,7 @@ export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
   runBurstPerAddress: 100,
   sharesPerMinutePerSocket: 30,
   connectionsPerAddress: 200,
+  activeRunsPerSocket: 16,
 };
 
 class TokenBucket {

@@ -1,30 +1,7 @@
-/** DynamoDB access the gateway needs beyond executions: connections and shared snippets. */
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+/** The shared snippets table (share links): content-addressed, written once. */
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { ttlFrom } from '@playground/shared/executions';
 import type { Language } from '@playground/shared';
-
-export interface ConnectionItem {
-  connectionId: string;
-  connectedAt: number;
-  sourceIp: string;
-  ttl: number;
-}
-
-export class ConnectionStore {
-  readonly client: DynamoDBDocumentClient;
-  readonly table: string;
-  constructor(client: DynamoDBDocumentClient, table: string) {
-    this.client = client;
-    this.table = table;
-  }
-  async put(item: Omit<ConnectionItem, 'ttl'>): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.table, Item: { ...item, ttl: ttlFrom(item.connectedAt) } }));
-  }
-  async delete(connectionId: string): Promise<void> {
-    await this.client.send(new DeleteCommand({ TableName: this.table, Key: { connectionId } }));
-  }
-}
 
 export interface SnippetItem {
   snippetId: string;

@@ -14,7 +14,10 @@ export type ExecutionStatus = 'queued' | 'running' | Status;
 export interface ExecutionItem {
   executionId: string;
   tokenHash: string;
+  /** Where live delivery goes; `resume` moves it. */
   connectionId: string;
+  /** The socket that started it, whose slot it holds until it is final. */
+  ownerConnectionId: string;
   language: Language;
   code: string;
   stdin: string;

@@ -11,6 +11,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Logger } from 'pino';
 import { DEFAULT_TIMING, QUEUES, type StoreConfig, type Timing } from '@playground/shared';
 import { ExecutionStore } from '@playground/shared/executions';
+import { ConnectionStore } from '@playground/shared/connections';
 import { Delivery } from '@playground/shared/delivery';
 import type { Sandbox } from './sandbox/types.ts';
 import { processMessage, type ExecutionDeps, type MessageOutcome } from './execution.ts';
@@ -58,6 +59,7 @@ export class Worker {
       sqs: this.#sqs,
       queueUrl: options.store.queueUrl,
       executions: new ExecutionStore(this.#dynamo, options.store.executionsTable),
+      connections: new ConnectionStore(this.#dynamo, options.store.connectionsTable),
       delivery: this.#delivery,
       sandbox: options.sandbox,
       owner: this.id,
@@ -69,6 +71,7 @@ export class Worker {
       queueUrl: options.store.queueUrl,
       deadLetterQueueUrl: options.store.deadLetterQueueUrl,
       executions: this.#deps.executions,
+      connections: this.#deps.connections,
       delivery: this.#delivery,
       log: options.log,
       ...(options.receiveWaitSeconds !== undefined ? { receiveWaitSeconds: options.receiveWaitSeconds } : {}),

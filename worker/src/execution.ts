@@ -9,6 +9,7 @@ import { ChangeMessageVisibilityCommand, DeleteMessageCommand, type Message, typ
 import type { Logger } from 'pino';
 import { LIMITS, type ExecutionEvent, type Status, type Timing } from '@playground/shared';
 import { isFinal, type ExecutionStore } from '@playground/shared/executions';
+import type { ConnectionStore } from '@playground/shared/connections';
 import { decodeQueueMessage } from '@playground/shared/queue';
 import type { Delivery } from '@playground/shared/delivery';
 import type { Sandbox, SandboxOutcome } from './sandbox/types.ts';
@@ -18,6 +19,7 @@ export interface ExecutionDeps {
   sqs: SQSClient;
   queueUrl: string;
   executions: ExecutionStore;
+  connections: ConnectionStore;
   delivery: Delivery;
   sandbox: Sandbox;
   /** This worker's identity in leases. */
@@ -150,7 +152,7 @@ export async function processMessage(deps: ExecutionDeps, message: Message): Pro
     log1.warn('final status already written elsewhere');
     return 'lease_lost';
   }
-  await remove();
+  await Promise.all([remove(), deps.connections.release(item.ownerConnectionId)]);
   log1.info({ status, wallMs: outcome.wallMs }, 'execution finished');
   return 'finished';
 }
