@@ -193,7 +193,8 @@ describe('adversarial programs', () => {
       await wide.start();
       const bombs = Object.values(BOMBS).slice(0, 10);
       const results = await Promise.all(bombs.map((c) => collect(wide, c.code, { timeoutMs: 1_000, ...c.job })));
-      results.forEach((r, i) => expect(bombs[i]!.status).toContain(r.outcome.status));
+      // Side by side on two cores a bomb may also run out of time before it blows up.
+      results.forEach((r, i) => expect([...bombs[i]!.status, 'timed_out']).toContain(r.outcome.status));
       const hello = await collect(wide, 'console.log("hello, world")');
       expect(hello.outcome.status).toBe('succeeded');
       expect(hello.stdout).toBe('hello, world\n');

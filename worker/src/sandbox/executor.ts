@@ -53,7 +53,7 @@ interface Warm {
 const DEFAULT_MEMORY_MB = 64;
 const CPU_CHECK_MS = 10;
 /** How long past a limit the child's own timers wait for isolated-vm's timeout to act. */
-const BACKSTOP_MS = 50;
+const BACKSTOP_MS = 250;
 
 export function buildSnapshot(): ivm.ExternalCopy<ArrayBuffer> {
   const require = createRequire(import.meta.url);
@@ -210,7 +210,7 @@ export class Executor {
     const wallTimer = setTimeout(() => stop('timed_out'), job.timeoutMs + BACKSTOP_MS);
     const cpuTimer = setInterval(() => {
       try {
-        if (isolate.cpuTime > cpuLimitNs) stop('timed_out');
+        if (isolate.cpuTime > cpuLimitNs + BigInt(BACKSTOP_MS) * 1_000_000n) stop('timed_out');
       } catch { /* disposed */ }
     }, CPU_CHECK_MS);
     const remaining = () => {
