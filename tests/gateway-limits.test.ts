@@ -1,0 +1,109 @@
+/**
+ * The gateway's own limits and failure answers: idle sockets, sockets per address,
+ * and a queue or store it cannot reach.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
+import WebSocket from 'ws';
+import { ScanCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { startLocalStack, type LocalStack } from '@playground/local';
+import { startProcess, stopProcess, ENTRY } from '../local/src/processes.ts';
+import { TestClient } from './client.ts';
+import { sleep } from './fleet.ts';
+
+let stack: LocalStack;
+const clients: TestClient[] = [];
+
+const freePort = () => new Promise<number>((resolve) => {
+  const s = createServer().listen(0, '127.0.0.1', () => {
+    const { port } = s.address() as { port: number };
+    s.close(() => resolve(port));
+  });
+});
+
+/** A second gateway on the same tables, with some of its environment changed. */
+async function gatewayWith(env: Record<string, string>) {
+  const port = await freePort();
+  const { child } = await startProcess('gateway', ENTRY.gateway, {
+    ...stack.env, PORT: String(port), HOST: '127.0.0.1', LOCAL_EDGE: '1', LOG_LEVEL: 'fatal', MANAGEMENT_ENDPOINT: `http://127.0.0.1:${port}`, ...env,
+  }, undefined);
+  return { url: `ws://127.0.0.1:${port}/ws`, stop: () => stopProcess(child) };
+}
+
+beforeAll(async () => {
+  stack = await startLocalStack({ workers: 1, env: { LOG_LEVEL: 'warn', IDLE_TIMEOUT_MS: '1000', CONNECTIONS_PER_ADDRESS: '3' } });
+});
+
+afterAll(async () => {
+  for (const c of clients) if (c.open) c.ws.terminate();
+  await stack?.close();
+});
+
+describe('idle sockets', () => {
+  it('a silent socket is closed after the idle timeout, while one that pings stays open', async () => {
+    const silent = await TestClient.connect(stack.socketUrl, { localAddress: '127.0.0.4' });
+    const chatty = await TestClient.connect(stack.socketUrl, { localAddress: '127.0.0.5' });
+    clients.push(silent, chatty);
+    const pinger = setInterval(() => chatty.send({ action: 'ping' }), 250);
+    try {
+      const { code, reason } = await silent.closed;
+      expect(code).toBe(1001);
+      expect(reason).toMatch(/idle/);
+      await sleep(800);
+      expect(chatty.open).toBe(true);
+      expect(chatty.messages.filter((m) => m.type === 'pong').length).toBeGreaterThan(3);
+    } finally {
+      clearInterval(pinger);
+    }
+  });
+});
+
+describe('sockets per address', () => {
+  it('refuses the handshake past the cap for one address, and admits again once one closes', async () => {
+    const open = await Promise.all([1, 2, 3].map(() => TestClient.connect(stack.socketUrl, { localAddress: '127.0.0.3' })));
+    clients.push(...open);
+    await expect(TestClient.connect(stack.socketUrl, { localAddress: '127.0.0.3' })).rejects.toThrow(/429/);
+    // Another address is not affected.
+    clients.push(await TestClient.connect(stack.socketUrl, { localAddress: '127.0.0.6' }));
+    await open[0]!.close();
+    await sleep(100);
+    clients.push(await TestClient.connect(stack.socketUrl, { localAddress: '127.0.0.3' }));
+  });
+});
+
+describe('when a backing service is down', () => {
+  it('a run answers unavailable when the queue cannot be reached, and nothing is left half-written', async () => {
+    // The SDK sends to the queue URL's host, so a URL on a closed port is a queue that is down.
+    const deadQueue = `http://127.0.0.1:9/${stack.store.queueUrl.split('/').slice(-2).join('/')}`;
+    const gateway = await gatewayWith({ AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9', QUEUE_URL: deadQueue, AWS_MAX_ATTEMPTS: '1' });
+    try {
+      const client = await TestClient.connect(gateway.url);
+      clients.push(client);
+      const reply = await client.request({ action: 'run', language: 'javascript', code: "console.log('never')" });
+      expect(reply).toMatchObject({ type: 'rejected', error: { code: 'unavailable' } });
+      expect((reply as { error: { message: string } }).error.message).toMatch(/queue/);
+      const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: stack.emulators.dynamodbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+      const rows = await db.send(new ScanCommand({ TableName: stack.store.executionsTable, FilterExpression: 'code = :c', ExpressionAttributeValues: { ':c': "console.log('never')" } }));
+      const connections = await db.send(new ScanCommand({ TableName: stack.store.connectionsTable }));
+      db.destroy();
+      expect(rows.Items).toEqual([]);
+      // The slot it reserved was given back.
+      expect(connections.Items?.every((c) => (c.active ?? 0) === 0 || c.sourceIp !== '127.0.0.1')).toBe(true);
+      expect(await client.request({ action: 'ping' })).toMatchObject({ type: 'pong' });
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  it('a socket is refused at the handshake when the store cannot record it', async () => {
+    const gateway = await gatewayWith({ AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' });
+    try {
+      const ws = new WebSocket(gateway.url);
+      const failure = await new Promise<string>((resolve) => ws.once('error', (err) => resolve(err.message)));
+      expect(failure).toMatch(/500/);
+    } finally {
+      await gateway.stop();
+    }
+  });
+});
