@@ -4,7 +4,10 @@
  *
  *   npm start                  data kept in .data/ across restarts
  *   npm start -- --fresh       start with empty tables
- *   PORT=8081 WORKERS=4 npm start
+ *   PORT=8081 WORKERS=4 npm start   a fixed fleet of 4 workers
+ *
+ * Without WORKERS, workers scale on the queue's backlog between 1 and WORKERS_MAX
+ * (default: CPU count, at least 2), with the policy the cloud uses.
  */
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -17,12 +20,14 @@ const DATA_DIR = fileURLToPath(new URL('../../.data/dynamodb', import.meta.url))
 async function main(): Promise<void> {
   const args = new Set(process.argv.slice(2));
   if (args.has('--help') || args.has('-h')) {
-    console.log('Usage: npm start [-- --fresh]\n\nEnvironment: PORT (8080), HOST (127.0.0.1), WORKERS (CPU count), WORKER_CONCURRENCY (4), LOG_LEVEL (info)');
+    console.log('Usage: npm start [-- --fresh]\n\nEnvironment: PORT (8080), HOST (127.0.0.1), WORKERS (unset: autoscale), WORKERS_MAX (CPU count, at least 2), WORKER_CONCURRENCY (4), LOG_LEVEL (info)');
     return;
   }
   const env = process.env;
   const port = readInt(env, 'PORT', 8080, 0, 65535);
-  const workers = readInt(env, 'WORKERS', defaultWorkerCount(), 1, 64);
+  // WORKERS pins the fleet; without it the autoscaler sizes it from the backlog.
+  const pinned = env.WORKERS ? readInt(env, 'WORKERS', defaultWorkerCount(), 1, 64) : undefined;
+  const maxWorkers = readInt(env, 'WORKERS_MAX', Math.max(2, defaultWorkerCount()), 1, 64);
   const started = performance.now();
   const step = (text: string) => console.log(`[start] ${text}`);
   if (!existsSync(`${DEFAULT_WEB_ROOT}/index.html`)) {
@@ -34,7 +39,7 @@ async function main(): Promise<void> {
   const stack = await startLocalStack({
     port,
     host: env.HOST ?? '127.0.0.1',
-    workers,
+    ...(pinned ? { workers: pinned } : { autoscale: { min: 1, max: maxWorkers } }),
     ...(env.WORKER_CONCURRENCY ? { workerConcurrency: readInt(env, 'WORKER_CONCURRENCY', 4, 1, 64) } : {}),
     dataDir: DATA_DIR,
     fresh: args.has('--fresh'),

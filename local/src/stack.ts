@@ -10,7 +10,8 @@ import type { ChildProcess } from 'node:child_process';
 import type { StoreConfig, Timing } from '@playground/shared';
 import { startEmulators, type Emulators } from './emulators.ts';
 import { provision } from './provision.ts';
-import { ENTRY, startProcess, stopProcess, type LogSink } from './processes.ts';
+import { ENTRY, formatLogLine, startProcess, stopProcess, type LogSink } from './processes.ts';
+import { Autoscaler, type AutoscaleOptions } from './autoscaler.ts';
 
 export interface LocalStackOptions {
   /** 0 picks a free port. */
@@ -34,6 +35,11 @@ export interface LocalStackOptions {
   timing?: Partial<Timing>;
   /** Enables the gateway's integration routes (as API Gateway would call them). */
   integrationSecret?: string;
+  /**
+   * Scale worker processes on the queue's backlog (the cloud's policy, run locally).
+   * `workers` is then the starting count (default `min`).
+   */
+  autoscale?: AutoscaleOptions;
 }
 
 export interface LocalStack {
@@ -50,6 +56,8 @@ export interface LocalStack {
   /** SIGTERM drains; SIGKILL is a crash. Resolves with the exit code. */
   stopWorker(worker: ChildProcess, signal?: NodeJS.Signals): Promise<number | null>;
   restartGateway(): Promise<void>;
+  /** Present when started with `autoscale`; closed by `close()`. */
+  autoscaler?: Autoscaler<ChildProcess>;
   close(): Promise<void>;
 }
 
@@ -138,9 +146,25 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       child.once('exit', () => workers.delete(child));
       return child;
     };
-    const count = opts.workers ?? 1;
+    const count = opts.workers ?? opts.autoscale?.min ?? 1;
     progress(`starting ${count} worker process${count === 1 ? '' : 'es'}`);
     await Promise.all(Array.from({ length: count }, addWorker));
+
+    let autoscaler: Autoscaler<ChildProcess> | undefined;
+    if (opts.autoscale) {
+      autoscaler = new Autoscaler<ChildProcess>({
+        ...opts.autoscale,
+        fleet: { workers: () => workers, add: addWorker, drain: (w) => stopProcess(w, 'SIGTERM') },
+        concurrencyPerWorker: opts.workerConcurrency ?? 4,
+        queueUrl: store.queueUrl,
+        sqsEndpoint: emulators.sqsEndpoint,
+        region,
+        credentials,
+        log: ({ level, msg, ...fields }) => opts.log?.(formatLogLine('autoscaler', JSON.stringify({ level: { info: 30, warn: 40, error: 50 }[level], msg, ...fields }))),
+      });
+      progress(`autoscaling workers between ${autoscaler.policy.minWorkers} and ${autoscaler.policy.maxWorkers} on the queue's backlog`);
+      void autoscaler.run();
+    }
 
     let closing: Promise<void> | undefined;
     return {
@@ -155,6 +179,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       },
       workers,
       addWorker,
+      ...(autoscaler ? { autoscaler } : {}),
       stopWorker: (worker, signal = 'SIGTERM') => stopProcess(worker, signal),
       async restartGateway() {
         await stopProcess(gateway!, 'SIGTERM');
@@ -162,6 +187,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       },
       close() {
         closing ??= (async () => {
+          // First, so that it does not start a worker while the others stop.
+          await autoscaler?.close();
           await Promise.all([...workers].map((w) => stopProcess(w, 'SIGTERM')));
           if (gateway) await stopProcess(gateway, 'SIGTERM');
           await emulators.close();
