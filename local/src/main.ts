@@ -47,7 +47,9 @@ async function main(): Promise<void> {
     log: (line) => console.log(line),
     progress: step,
   });
-  step(`ready at ${stack.url} (in ${Math.round(performance.now() - started)} ms; socket ${stack.socketUrl})`);
+  // On loopback, say localhost: the name people type (and the one the protocol documents).
+  const shown = stack.url.replace('://127.0.0.1:', '://localhost:');
+  step(`ready at ${shown} (in ${Math.round(performance.now() - started)} ms; socket ${shown.replace(/^http/, 'ws')}/ws)`);
 
   let stopping = false;
   const stop = async (signal: string) => {
