@@ -5,7 +5,7 @@
  * or write a final status twice.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, DeleteCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { LIMITS } from './limits.ts';
 import type { ExecutionEvent, Language, ResultMessage, Status } from './protocol.ts';
 
@@ -75,6 +75,20 @@ export class ExecutionStore {
     this.table = table;
   }
 
+  /**
+   * One conditional UpdateItem on an execution: the new item, or undefined when the
+   * condition did not hold (someone else got there first).
+   */
+  async #update(executionId: string, params: Omit<UpdateCommandInput, 'TableName' | 'Key' | 'ReturnValues'>): Promise<ExecutionItem | undefined> {
+    try {
+      const out = await this.client.send(new UpdateCommand({ ...params, TableName: this.table, Key: { executionId }, ReturnValues: 'ALL_NEW' }));
+      return out.Attributes as ExecutionItem;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return undefined;
+      throw err;
+    }
+  }
+
   async create(item: ExecutionItem): Promise<void> {
     await this.client.send(new PutCommand({
       TableName: this.table,
@@ -98,22 +112,13 @@ export class ExecutionStore {
    * else holds it or it is already final.
    */
   async claim(executionId: string, owner: string, now: number, leaseMs: number): Promise<ExecutionItem | undefined> {
-    try {
-      const out = await this.client.send(new UpdateCommand({
-        TableName: this.table,
-        Key: { executionId },
-        // lastSeq moves on by one for this attempt's `started`, reserved before it is sent.
-        UpdateExpression: 'SET #s = :running, attempt = attempt + :one, lastSeq = lastSeq + :one, leaseOwner = :owner, leaseExpiresAt = :lease, startedAt = :now',
-        ConditionExpression: 'attribute_exists(executionId) AND (#s = :queued OR (#s = :running AND leaseExpiresAt < :now))',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':running': 'running', ':queued': 'queued', ':one': 1, ':owner': owner, ':lease': now + leaseMs, ':now': now },
-        ReturnValues: 'ALL_NEW',
-      }));
-      return out.Attributes as ExecutionItem;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return undefined;
-      throw err;
-    }
+    return this.#update(executionId, {
+      // lastSeq moves on by one for this attempt's `started`, reserved before it is sent.
+      UpdateExpression: 'SET #s = :running, attempt = attempt + :one, lastSeq = lastSeq + :one, leaseOwner = :owner, leaseExpiresAt = :lease, startedAt = :now',
+      ConditionExpression: 'attribute_exists(executionId) AND (#s = :queued OR (#s = :running AND leaseExpiresAt < :now))',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':running': 'running', ':queued': 'queued', ':one': 1, ':owner': owner, ':lease': now + leaseMs, ':now': now },
+    });
   }
 
   /**
@@ -131,21 +136,12 @@ export class ExecutionStore {
       sets.push('lastSeq = :seq');
       values[':seq'] = lastSeq;
     }
-    try {
-      const out = await this.client.send(new UpdateCommand({
-        TableName: this.table,
-        Key: { executionId },
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: '#s = :running AND leaseOwner = :owner',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-      }));
-      return out.Attributes as ExecutionItem;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return undefined;
-      throw err;
-    }
+    return this.#update(executionId, {
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: '#s = :running AND leaseOwner = :owner',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: values,
+    });
   }
 
   /**
@@ -179,21 +175,12 @@ export class ExecutionStore {
       values[':queued'] = 'queued';
       values[':running'] = 'running';
     }
-    try {
-      const out = await this.client.send(new UpdateCommand({
-        TableName: this.table,
-        Key: { executionId },
-        UpdateExpression: 'SET #s = :status, #r = :result, finishedAt = :now, lastSeq = :seq, events = list_append(events, :events), storedBytes = :bytes REMOVE leaseOwner, leaseExpiresAt, sweepKey',
-        ConditionExpression: `attribute_exists(executionId) AND ${condition}`,
-        ExpressionAttributeNames: { '#s': 'status', '#r': 'result' },
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-      }));
-      return out.Attributes as ExecutionItem;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return undefined;
-      throw err;
-    }
+    return this.#update(executionId, {
+      UpdateExpression: 'SET #s = :status, #r = :result, finishedAt = :now, lastSeq = :seq, events = list_append(events, :events), storedBytes = :bytes REMOVE leaseOwner, leaseExpiresAt, sweepKey',
+      ConditionExpression: `attribute_exists(executionId) AND ${condition}`,
+      ExpressionAttributeNames: { '#s': 'status', '#r': 'result' },
+      ExpressionAttributeValues: values,
+    });
   }
 
   /**
@@ -201,18 +188,12 @@ export class ExecutionStore {
    * the next delivery of the message can claim it at once.
    */
   async release(executionId: string, owner: string): Promise<void> {
-    try {
-      await this.client.send(new UpdateCommand({
-        TableName: this.table,
-        Key: { executionId },
-        UpdateExpression: 'SET leaseExpiresAt = :zero',
-        ConditionExpression: '#s = :running AND leaseOwner = :owner',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':zero': 0, ':running': 'running', ':owner': owner },
-      }));
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    }
+    await this.#update(executionId, {
+      UpdateExpression: 'SET leaseExpiresAt = :zero',
+      ConditionExpression: '#s = :running AND leaseOwner = :owner',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':zero': 0, ':running': 'running', ':owner': owner },
+    });
   }
 
   /**
