@@ -37,9 +37,16 @@ export interface Started {
 /** Forks a service and resolves when it reports ready over IPC; rejects if it exits first. */
 export function startProcess(name: string, entry: string, env: Record<string, string>, sink: LogSink | undefined, timeoutMs = 30_000): Promise<Started> {
   const child = fork(entry, [], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  // The last lines are kept so that a service that dies at start says why even when its log is dropped.
+  const recent: string[] = [];
   for (const stream of [child.stdout!, child.stderr!]) {
     const lines = createInterface({ input: stream });
-    lines.on('line', (line) => sink?.(formatLogLine(name, line)));
+    lines.on('line', (line) => {
+      const formatted = formatLogLine(name, line);
+      recent.push(formatted);
+      if (recent.length > 20) recent.shift();
+      sink?.(formatted);
+    });
   }
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -48,7 +55,8 @@ export function startProcess(name: string, entry: string, env: Record<string, st
     }, timeoutMs);
     const onExit = (code: number | null, signal: string | null) => {
       clearTimeout(timer);
-      reject(new Error(`${name} exited before it was ready (code ${code}, signal ${signal}); its log says why`));
+      // Give the pipes a moment to deliver the last lines before quoting them.
+      setTimeout(() => reject(new Error(`${name} exited before it was ready (code ${code}, signal ${signal}). Its last lines:\n${recent.join('\n')}`)), 50);
     };
     child.once('exit', onExit);
     child.on('message', (message: Record<string, unknown>) => {
