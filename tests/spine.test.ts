@@ -192,6 +192,31 @@ describe('the integration routes API Gateway calls', () => {
     expect((await call('disconnect', 'integration-conn-1')).status).toBe(200);
   });
 
+  it('a run whose socket is gone keeps going, is stored, and the gone connection is cleaned up', async () => {
+    // API Gateway recorded this connection, then the socket vanished without a $disconnect.
+    expect((await call('connect', 'ghostConnection01')).status).toBe(200);
+    const accepted = await (await call('default', 'ghostConnection01', JSON.stringify({ action: 'run', requestId: 'g', language: 'javascript', code: "console.log('nobody listens')" }))).json() as { executionId: string; token: string };
+    const { DynamoDBDocumentClient, GetCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: stack.emulators.dynamodbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+    try {
+      let connection: unknown = {};
+      for (let i = 0; i < 100 && connection; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        connection = (await db.send(new GetCommand({ TableName: stack.store.connectionsTable, Key: { connectionId: 'ghostConnection01' } }))).Item;
+      }
+      expect(connection).toBeUndefined();
+      // The result is stored all the same; a later socket can resume it.
+      const later = await connect();
+      await later.request({ action: 'resume', executionId: accepted.executionId, token: accepted.token });
+      const result = await later.waitFor((m) => m.type === 'result' && m.executionId === accepted.executionId);
+      expect(result).toMatchObject({ status: 'succeeded' });
+      expect(stdoutOf(later.eventsOf(accepted.executionId))).toBe('nobody listens\n');
+    } finally {
+      db.destroy();
+    }
+  });
+
   it('refuse a call without the shared secret, or with a wrong one', async () => {
     const res = await fetch(`${stack.url}/integration/default`, { method: 'POST', headers: { 'x-connection-id': 'c1' }, body: '{"action":"ping"}' });
     expect(res.status).toBe(403);

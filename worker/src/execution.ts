@@ -79,6 +79,10 @@ export async function processMessage(deps: ExecutionDeps, message: Message): Pro
       stopReason ??= reason;
       abort.abort(reason);
     },
+    // A socket closed without its $disconnect being recorded leaves a row behind; drop it.
+    onGone: (connectionId) => {
+      deps.connections.delete(connectionId).catch((err: unknown) => log1.warn({ err, connectionId }, 'could not remove a gone connection'));
+    },
   });
   // Queue time is measured from the first enqueue: a retried run waited all along.
   const queuedMs = Math.max(0, (item.startedAt ?? Date.now()) - item.createdAt);

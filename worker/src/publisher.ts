@@ -21,6 +21,8 @@ export interface PublisherOptions {
   delivery: Delivery;
   log: Logger;
   leaseMs: number;
+  /** Called once per connection that API Gateway says is gone. */
+  onGone?: (connectionId: string) => void;
   /** Called when the store says the run should stop: cancelled, or the lease was lost. */
   onStop: (reason: 'cancelled' | 'lease_lost') => void;
   batchMs?: number;
@@ -176,8 +178,10 @@ export class Publisher {
       if (this.#gone) return;
       try {
         if ((await this.#o.delivery.post(this.#connectionId, event)) === 'gone') {
-          // The client left; the run goes on and is stored for `resume`.
+          // The client left; the run goes on and is stored for `resume`. Posting stops
+          // until a resume moves delivery elsewhere, so a gone socket costs one call.
           this.#gone = true;
+          this.#o.onGone?.(this.#connectionId);
         }
       } catch (err) {
         // Delivery is best effort: the store holds every message for resume.
