@@ -18,6 +18,15 @@ describe('limits and statuses', () => {
     expect(r.outcome.cpuMs).toBeGreaterThan(0);
   });
 
+  it('counts only the program in its CPU time, not the warm-up of its isolate', async () => {
+    // One thread runs the program, so its CPU time cannot exceed the wall time it took;
+    // counting the isolate's warm-up made hello world report more CPU than wall time.
+    for (let i = 0; i < 5; i++) {
+      const r = await collect(pool, 'console.log("hi")');
+      expect(r.outcome.cpuMs).toBeLessThanOrEqual(r.outcome.wallMs);
+    }
+  });
+
   it('stops a busy loop at the CPU limit even when the wall clock is generous', async () => {
     const r = await collect(pool, 'while (true) {}', { timeoutMs: 20_000, cpuLimitMs: 200 });
     expect(r.outcome.status).toBe('timed_out');
