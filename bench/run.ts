@@ -1,0 +1,379 @@
+/**
+ * `npm run bench`: every figure of docs/benchmarks.md in one run, against the real local
+ * stack (emulators, one gateway process, worker processes with sandbox children) on this
+ * machine. Prints a table with the machine and date; writes JSON to bench/results-*.json
+ * (git-ignored). Figures are medians and p99s of wall-clock times seen by a client.
+ *
+ *   npm run bench                      the issue's sizes (about 6 minutes on 2 cores)
+ *   npm run bench -- --quick           smaller sizes, for trying the bench itself
+ *   npm run bench -- --workers 2 --concurrency 4
+ *
+ * Other programs on the machine move these numbers: run it on a quiet machine and say
+ * how busy it was (the load average is recorded).
+ */
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { startLocalStack, type LocalStack } from '@playground/local';
+import { benchSandbox } from '../worker/src/sandbox/bench.ts';
+import {
+  BenchSocket, childrenOf, closedLoop, cpuMs, endProgress, machine, openSockets, progressLine, rssKiB, sleep, summarize, type Summary,
+} from './lib.ts';
+import { simulatePolling } from './polling.ts';
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    workers: { type: 'string', default: '2' },
+    concurrency: { type: 'string', default: '4' },
+    'log-level': { type: 'string', default: 'info' },
+  },
+});
+const quick = flags.quick!;
+const SIZES = {
+  floorRuns: quick ? 100 : 300,
+  helloRuns: quick ? 100 : 500,
+  streamingRuns: quick ? 2 : 5,
+  throughputSeconds: quick ? 5 : 30,
+  throughputSockets: [50, 500],
+  idleSockets: quick ? 1000 : 5000,
+  besideRuns: quick ? 50 : 200,
+  memoryRuns: quick ? 1000 : 10_000,
+};
+const WORKERS = Number(flags.workers);
+const CONCURRENCY = Number(flags.concurrency);
+const HELLO = "console.log('Hello, world!')";
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+const results: Record<string, unknown> = { machine: machine(), loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100), sizes: SIZES, workers: WORKERS, concurrency: CONCURRENCY };
+const step = (text: string) => console.error(`[bench] ${text}`);
+let totalRuns = 0;
+
+async function timeIt(n: number, label: string, once: () => Promise<unknown>): Promise<Summary> {
+  for (let i = 0; i < Math.min(20, n); i++) await once();
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await once();
+    samples.push(performance.now() - t);
+    if (i % 50 === 0) progressLine(`[bench] ${label} ${i}/${n}`);
+  }
+  endProgress();
+  return summarize(samples);
+}
+
+/** The floor: what one hello world cannot avoid in this design, each part on its own. */
+async function floor(stack: LocalStack) {
+  step('floor: bare isolate (worker/src/sandbox/bench.ts)');
+  const sandbox = await benchSandbox(SIZES.floorRuns);
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials, endpoint: stack.emulators.dynamodbEndpoint }));
+  const sqs = new SQSClient({ region: 'us-east-1', credentials, endpoint: stack.emulators.sqsEndpoint });
+  try {
+    // A table and a queue of its own, so no worker takes the floor's messages.
+    await db.send(new CreateTableCommand({
+      TableName: 'bench-floor', BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    }));
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'bench-floor' }));
+    let i = 0;
+    const putItem = await timeIt(SIZES.floorRuns, 'PutItem', () => db.send(new PutCommand({
+      TableName: 'bench-floor', Item: { id: `e${++i}`, status: 'queued', attempt: 0, code: HELLO, createdAt: Date.now() },
+    })));
+    let j = 0;
+    const updateItem = await timeIt(SIZES.floorRuns, 'UpdateItem', () => db.send(new UpdateCommand({
+      TableName: 'bench-floor', Key: { id: `e${(j++ % i) + 1}` },
+      UpdateExpression: 'SET #s = :running, attempt = attempt + :one', ConditionExpression: 'attribute_exists(id)',
+      ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':running': 'running', ':one': 1 },
+    })));
+    // As the worker sees it: a long poll already waiting, then a send; timed send -> receive.
+    const inner: number[] = [];
+    for (let k = 0; k < SIZES.floorRuns + 20; k++) {
+      const receiving = sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 5, MaxNumberOfMessages: 1 }));
+      await sleep(2);
+      const t = performance.now();
+      await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify({ executionId: `x${k}`, enqueuedAt: Date.now() }) }));
+      const out = await receiving;
+      if (k >= 20) inner.push(performance.now() - t);
+      for (const m of out.Messages ?? []) await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: m.ReceiptHandle }));
+      if (k % 50 === 0) progressLine(`[bench] SendMessage -> ReceiveMessage ${k}/${SIZES.floorRuns + 20}`);
+    }
+    endProgress();
+    const sendReceive = summarize(inner);
+    const bare = { p50: sandbox.bareIsolate.median, p99: sandbox.bareIsolate.p99 };
+    // The minimal path of one run: gateway PutItem, SendMessage -> long-poll wake-up, the
+    // worker's claim and final write (two UpdateItems), one fresh isolate.
+    const path = { p50: putItem.p50 + sendReceive.p50 + 2 * updateItem.p50 + bare.p50 };
+    return { bareIsolate: bare, sandboxPoolRun: sandbox.poolRun, sandboxPoolRunInChild: sandbox.poolRunInChild, putItem, updateItem, sendReceive, minimalPathP50: Math.round(path.p50 * 100) / 100 };
+  } finally {
+    db.destroy();
+    sqs.destroy();
+  }
+}
+
+/** Hello world, one at a time on one socket, run frame -> result frame. */
+async function helloWorld(url: string, n: number, label: string, stack?: LocalStack): Promise<Summary & { cpuMsPerRun?: ReturnType<typeof cpuPerRun>; breakdownP50: Record<string, number> }> {
+  const socket = await BenchSocket.connect(url);
+  try {
+    for (let i = 0; i < 10; i++) await socket.run(HELLO);
+    const before = stack ? cpuSnapshot(stack) : undefined;
+    const samples: number[] = [];
+    const parts = { accepted: [] as number[], started: [] as number[], sandboxWall: [] as number[], queued: [] as number[] };
+    for (let i = 0; i < n; i++) {
+      const o = await socket.run(HELLO);
+      if (o.stdout !== 'Hello, world!\n' || o.status !== 'succeeded') throw new Error(`hello world went wrong: ${JSON.stringify(o)}`);
+      samples.push(o.latencyMs);
+      parts.accepted.push(o.acceptMs);
+      if (!Number.isNaN(o.startedMs)) parts.started.push(o.startedMs);
+      parts.sandboxWall.push(o.wallMs);
+      parts.queued.push(o.queuedMs);
+      if (i % 25 === 0) progressLine(`[bench] ${label} ${i}/${n}`);
+    }
+    endProgress();
+    totalRuns += n + 10;
+    return {
+      ...summarize(samples),
+      // Where the wall time goes: run -> accepted (gateway), -> started (queue, claim, first post), sandbox wall, queuedMs as the worker saw it.
+      breakdownP50: {
+        accepted: summarize(parts.accepted).p50, started: summarize(parts.started).p50,
+        sandboxWall: summarize(parts.sandboxWall).p50, queued: summarize(parts.queued).p50,
+      },
+      ...(stack && before ? { cpuMsPerRun: cpuPerRun(before, cpuSnapshot(stack), n) } : {}),
+    };
+  } finally {
+    socket.close();
+  }
+}
+
+/** A program logs Date.now() every 100 ms for 2 s; each line's delay is receipt minus its stamp. */
+async function streaming(url: string): Promise<Summary> {
+  const code = 'for (let i = 0; i < 20; i++) { console.log(Date.now()); await new Promise((r) => setTimeout(r, 100)); }';
+  const socket = await BenchSocket.connect(url);
+  const delays: number[] = [];
+  try {
+    for (let r = 0; r < SIZES.streamingRuns; r++) {
+      progressLine(`[bench] streaming run ${r + 1}/${SIZES.streamingRuns}`);
+      const o = await socket.run(code, {
+        onOutput: (data, receivedAt) => {
+          const at = performance.timeOrigin + receivedAt;
+          for (const line of data.split('\n')) if (line) delays.push(at - Number(line));
+        },
+      });
+      if (o.status !== 'succeeded') throw new Error(`streaming run ended ${o.status}`);
+      totalRuns += 1;
+    }
+    endProgress();
+    return summarize(delays);
+  } finally {
+    socket.close();
+  }
+}
+
+/** Closed loops: each socket runs hello world again as soon as its last result arrives. */
+async function throughput(stack: LocalStack, sockets: number, seconds: number) {
+  const url = stack.socketUrl;
+  progressLine(`[bench] throughput: opening ${sockets} sockets`);
+  const open = await openSockets(url, sockets);
+  const cpuBefore = cpuSnapshot(stack);
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  let done = 0;
+  const ticker = setInterval(() => progressLine(`[bench] throughput ${sockets} sockets: ${done} runs, ${Math.round((performance.now() - started) / 1000)}/${seconds} s`), 1000);
+  try {
+    const { outcomes, rejected, errors } = await closedLoop(open, 1, () => ({ code: HELLO, expect: 'Hello, world!\n' }), {
+      until: () => performance.now() >= deadline,
+      onResult: () => (done += 1),
+    });
+    const elapsed = (performance.now() - started) / 1000;
+    clearInterval(ticker);
+    endProgress();
+    const lost = open.flatMap((s) => s.unfinished());
+    totalRuns += outcomes.length;
+    return {
+      sockets, seconds: Math.round(elapsed * 10) / 10, runs: outcomes.length,
+      runsPerSecond: Math.round((outcomes.length / elapsed) * 10) / 10,
+      latency: summarize(outcomes.map((o) => o.latencyMs)),
+      rejected, errors: errors.slice(0, 5), errorCount: errors.length, lost: lost.length,
+      cpuMsPerRun: cpuPerRun(cpuBefore, cpuSnapshot(stack), outcomes.length),
+    };
+  } finally {
+    clearInterval(ticker);
+    for (const s of open) s.close();
+  }
+}
+
+/**
+ * CPU time per component, to see where a run's cost goes: the gateway, the workers, their
+ * sandbox processes, and this process (the emulators and the clients live here, as the
+ * emulators live in `npm start`'s own process).
+ */
+function cpuSnapshot(stack: LocalStack) {
+  const workers = [...stack.workers].map((w) => w.pid!);
+  const sum = (pids: number[]) => pids.reduce((a, pid) => a + (cpuMs(pid) ?? 0), 0);
+  const usage = process.cpuUsage();
+  return {
+    gateway: cpuMs(stack.gateway.pid) ?? 0,
+    workers: sum(workers),
+    sandboxes: sum(workers.flatMap((pid) => childrenOf(pid))),
+    benchAndEmulators: (usage.user + usage.system) / 1000,
+  };
+}
+
+function cpuPerRun(before: ReturnType<typeof cpuSnapshot>, after: ReturnType<typeof cpuSnapshot>, runs: number) {
+  const per = (k: keyof typeof before) => Math.round(((after[k] - before[k]) / Math.max(1, runs)) * 100) / 100;
+  return { gateway: per('gateway'), workers: per('workers'), sandboxes: per('sandboxes'), benchAndEmulators: per('benchAndEmulators') };
+}
+
+function memory(stack: LocalStack) {
+  const workers = [...stack.workers].map((w) => ({
+    pid: w.pid,
+    rssKiB: rssKiB(w.pid),
+    sandboxes: childrenOf(w.pid!).map((pid) => ({ pid, rssKiB: rssKiB(pid) })),
+  }));
+  return { gatewayKiB: rssKiB(stack.gateway.pid), workers };
+}
+
+/** Runs hello world from 500 sockets (the faster setting here) until `n` more runs have finished. */
+async function runMany(url: string, n: number) {
+  const open = await openSockets(url, 500);
+  let done = 0;
+  const ticker = setInterval(() => progressLine(`[bench] memory: ${done}/${n} runs`), 1000);
+  try {
+    const { errors } = await closedLoop(open, 1, () => ({ code: HELLO }), { until: () => done >= n, onResult: () => (done += 1) });
+    totalRuns += done;
+    return { runs: done, errors: errors.length, lost: open.flatMap((s) => s.unfinished()).length };
+  } finally {
+    clearInterval(ticker);
+    endProgress();
+    for (const s of open) s.close();
+  }
+}
+
+async function idleSockets(stack: LocalStack, idleHello: Summary) {
+  const before = rssKiB(stack.gateway.pid)!;
+  const open = await openSockets(stack.socketUrl, SIZES.idleSockets, { onProgress: (n) => progressLine(`[bench] idle sockets: ${n}/${SIZES.idleSockets} open`) });
+  endProgress();
+  await sleep(2000);
+  const after = rssKiB(stack.gateway.pid)!;
+  try {
+    const beside = await helloWorld(stack.socketUrl, SIZES.besideRuns, `hello world beside ${SIZES.idleSockets} idle sockets`);
+    const stillOpen = open.filter((s) => !s.closed).length;
+    return {
+      sockets: SIZES.idleSockets, stillOpen, gatewayBeforeKiB: before, gatewayAfterKiB: after,
+      perSocketKiB: Math.round(((after - before) / SIZES.idleSockets) * 100) / 100,
+      helloBeside: beside, p50VersusIdle: Math.round((beside.p50 / idleHello.p50) * 100) / 100,
+    };
+  } finally {
+    for (const s of open) s.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const began = performance.now();
+  step(`starting the local stack (${WORKERS} workers x ${CONCURRENCY})`);
+  const stack = await startLocalStack({
+    workers: WORKERS,
+    workerConcurrency: CONCURRENCY,
+    env: {
+      LOG_LEVEL: flags['log-level']!,
+      // The bench is one client address with many sockets: lift the abuse limits.
+      RUNS_PER_SECOND_PER_SOCKET: '100000', RUN_BURST_PER_SOCKET: '100000',
+      RUNS_PER_SECOND_PER_ADDRESS: '100000', RUN_BURST_PER_ADDRESS: '100000',
+    },
+    progress: (s) => step(s),
+  });
+  try {
+    results.memoryAtStart = memory(stack);
+    results.floor = await floor(stack);
+    step('hello world, idle, one at a time');
+    const idle = await helloWorld(stack.socketUrl, SIZES.helloRuns, 'hello world', stack);
+    results.helloWorld = idle;
+    // Sockets first, while the gateway's heap is small and settled: after thousands of runs
+    // its garbage collector moves RSS by more than the sockets weigh.
+    step(`${SIZES.idleSockets} idle sockets`);
+    results.idleSockets = await idleSockets(stack, idle);
+    await sleep(2000);
+    results.memoryIdle = memory(stack);
+    const runsBeforeMemory = totalRuns;
+    step('streaming delay');
+    results.streaming = await streaming(stack.socketUrl);
+    results.throughput = [];
+    for (const n of SIZES.throughputSockets) {
+      step(`throughput: ${n} sockets for ${SIZES.throughputSeconds} s`);
+      (results.throughput as unknown[]).push(await throughput(stack, n, SIZES.throughputSeconds));
+    }
+    const more = SIZES.memoryRuns - (totalRuns - runsBeforeMemory);
+    if (more > 0) {
+      step(`memory: ${more} more runs to reach ${SIZES.memoryRuns} since the idle reading`);
+      results.memoryTopUp = await runMany(stack.socketUrl, more);
+    }
+    await sleep(3000);
+    results.memoryAfter = { ...memory(stack), runsSinceIdle: totalRuns - runsBeforeMemory };
+  } finally {
+    await stack.close();
+  }
+  step('polling baseline (simulated in virtual time)');
+  const fl = results.floor as Awaited<ReturnType<typeof floor>>;
+  results.pollingBaseline = simulatePolling({ runs: SIZES.helloRuns, serviceMs: (results.helloWorld as Summary).p50, workers: WORKERS });
+  results.totalRuns = totalRuns;
+  results.durationSeconds = Math.round((performance.now() - began) / 1000);
+  results.loadAverageAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
+
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  writeFileSync(new URL(`./results-${stamp}.json`, import.meta.url), JSON.stringify(results, null, 2));
+  writeFileSync(new URL('./results-latest.json', import.meta.url), JSON.stringify(results, null, 2));
+  console.log(table(results, fl));
+  step(`JSON in bench/results-${stamp}.json (and bench/results-latest.json)`);
+}
+
+const ms = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '-' : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(1)} ms`);
+const mib = (kib: number | undefined) => (kib === undefined ? '-' : `${(kib / 1024).toFixed(1)} MiB`);
+
+/** The Markdown table docs/benchmarks.md carries. */
+export function table(r: Record<string, any>, fl: Record<string, any>): string {
+  const m = r.machine;
+  const rows: string[][] = [];
+  const row = (what: string, p50: string, p99: string, note = '') => rows.push([what, p50, p99, note]);
+  row('floor: bare fresh isolate, hello world', ms(fl.bareIsolate.p50), ms(fl.bareIsolate.p99), 'isolated-vm in the bench process');
+  row('floor: SandboxPool.run hello world (worker side)', ms(fl.sandboxPoolRun.median), ms(fl.sandboxPoolRun.p99), `inside child ${ms(fl.sandboxPoolRunInChild.median)}`);
+  row('floor: DynamoDB PutItem (dynalite)', ms(fl.putItem.p50), ms(fl.putItem.p99));
+  row('floor: DynamoDB conditional UpdateItem', ms(fl.updateItem.p50), ms(fl.updateItem.p99));
+  row('floor: SQS SendMessage -> ReceiveMessage (fauxqs)', ms(fl.sendReceive.p50), ms(fl.sendReceive.p99), 'long poll already waiting');
+  row('floor: minimal path (Put + Send->Receive + 2 Update + isolate)', ms(fl.minimalPathP50), '', 'sum of medians');
+  const h = r.helloWorld;
+  row(`hello world end to end, idle, ${h.n} runs`, ms(h.p50), ms(h.p99), `${(h.p50 / fl.minimalPathP50).toFixed(1)}x the minimal path, ${(h.p50 / fl.bareIsolate.p50).toFixed(1)}x the bare isolate`);
+  const cpu = (c: any) => (c ? `CPU ms per run: gateway ${c.gateway}, workers ${c.workers}, sandboxes ${c.sandboxes}, emulators+client ${c.benchAndEmulators}` : '');
+  const b = h.breakdownP50;
+  row('  where the time goes (p50 of each, ms from the run frame)', '', '', `accepted ${ms(b.accepted)}, started ${ms(b.started)}, result ${ms(h.p50)}; sandbox wall ${ms(b.sandboxWall)}; queuedMs (gateway write -> claim) ${ms(b.queued)}`);
+  if (h.cpuMsPerRun) row('  where the CPU goes (idle hello world)', '', '', cpu(h.cpuMsPerRun));
+  const s = r.streaming;
+  row(`streaming delay, console.log -> client (${s.n} lines)`, ms(s.p50), ms(s.p99), 'includes the 4 ms output batching');
+  for (const t of r.throughput) {
+    row(`throughput, ${t.sockets} sockets x ${t.seconds} s`, ms(t.latency.p50), ms(t.latency.p99), `${t.runsPerSecond} runs/s, ${t.runs} runs, lost ${t.lost}, errors ${t.errorCount}; ${cpu(t.cpuMsPerRun)}`);
+  }
+  const i = r.idleSockets;
+  if (i) row(`hello world beside ${i.sockets} idle sockets`, ms(i.helloBeside.p50), ms(i.helloBeside.p99), `${i.p50VersusIdle}x idle p50; gateway ${i.perSocketKiB} KiB per socket (${mib(i.gatewayBeforeKiB)} -> ${mib(i.gatewayAfterKiB)}), ${i.stillOpen} still open`);
+  const mem = (x: any) => `gateway ${mib(x.gatewayKiB)}; workers ${x.workers.map((w: any) => mib(w.rssKiB)).join(', ')}; sandboxes ${x.workers.map((w: any) => w.sandboxes.map((c: any) => mib(c.rssKiB)).join('/')).join(', ')}`;
+  row('memory idle (after warm-up)', '', '', mem(r.memoryIdle));
+  row(`memory after ${r.memoryAfter.runsSinceIdle} more runs`, '', '', mem(r.memoryAfter));
+  const p = r.pollingBaseline;
+  row('polling baseline (simulated): hello world', ms(p.latency.p50), ms(p.latency.p99), `${(p.latency.p50 / h.p50).toFixed(0)}x push; saturated ${p.saturatedRunsPerSecond} runs/s`);
+  const lines = [
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}; ${m.date}; load average ${r.loadAverageAtStart.join(' ')} at start, ${r.loadAverageAtEnd.join(' ')} at end`,
+    `Stack: ${r.workers} worker processes x ${r.concurrency} sandboxes, one gateway, dynalite + fauxqs; ${r.totalRuns} runs in ${r.durationSeconds} s`,
+    '',
+    '| figure | p50 | p99 | notes |',
+    '| --- | --- | --- | --- |',
+    ...rows.map((c) => `| ${c.join(' | ')} |`),
+  ];
+  return lines.join('\n');
+}
+
+if (import.meta.main) {
+  main().then(() => process.exit(0), (err: unknown) => {
+    endProgress();
+    console.error('[bench] failed:', err);
+    process.exit(1);
+  });
+}
