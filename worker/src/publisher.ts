@@ -58,7 +58,13 @@ export class Publisher {
   /** `started`, sent at once and stored with the next batch. */
   #unrecorded: ExecutionEvent[] = [];
   #timer: NodeJS.Timeout | undefined;
-  #chain: Promise<void> = Promise.resolve();
+  /**
+   * Two chains: store writes in order, and posts in order, each batch posted only once
+   * its write succeeded. A slow post never holds up the next write, and the final write
+   * does not wait for `started` to be posted.
+   */
+  #writes: Promise<boolean> = Promise.resolve(true);
+  #sends: Promise<void> = Promise.resolve();
   #stopped = false;
 
   constructor(options: PublisherOptions) {
@@ -82,7 +88,7 @@ export class Publisher {
       type: 'started', executionId: this.#o.item.executionId, seq: this.#o.item.lastSeq, queuedMs, attempt: this.#o.item.attempt,
     };
     this.#unrecorded.push(event);
-    this.#enqueue(() => this.#post([event]));
+    this.#send(Promise.resolve(true), [event]);
   }
 
   output(chunk: SandboxOutput): void {
@@ -96,14 +102,18 @@ export class Publisher {
   flush(): void {
     const events = this.#drain();
     if (events.length === 0) return;
-    this.#enqueue(async () => {
+    const written = this.#write(async () => {
       const recorded = [...this.#unrecorded, ...events];
       this.#unrecorded = [];
       const item = await this.#o.executions.record(this.#o.item.executionId, this.#o.owner, recorded, Date.now(), this.#o.leaseMs, this.#storedBytes);
-      if (!item) return this.#stop('lease_lost');
+      if (!item) {
+        this.#stop('lease_lost');
+        return false;
+      }
       this.observe(item);
-      await this.#post(events);
+      return true;
     });
+    this.#send(written, events);
   }
 
   /**
@@ -129,24 +139,40 @@ export class Publisher {
   async finish(result: Body<ResultMessage>): Promise<boolean> {
     const outputs = this.#drain();
     const final = this.#number<ResultMessage>(result);
-    let written = false;
-    this.#enqueue(async () => {
+    const written = this.#write(async () => {
       const recorded = [...this.#unrecorded, ...outputs, final];
       this.#unrecorded = [];
       const item = await this.#o.executions.finish(this.#o.item.executionId, final, recorded, this.#storedBytes, Date.now(), { owner: this.#o.owner });
-      if (!item) return;
-      written = true;
+      if (!item) return false;
       this.observe({ ...item, cancelRequested: false });
-      await this.#post([...outputs, final]);
+      return true;
     });
-    await this.#chain;
+    // The last few messages go out side by side: clients order by seq, and a short
+    // run's output and result then cost one round trip instead of two.
+    this.#send(written, [...outputs, final], outputs.length < 4);
+    await this.#sends;
     return written;
   }
 
   /** Sends and records what is pending, and waits for everything queued so far. */
   async settle(): Promise<void> {
     this.flush();
-    await this.#chain;
+    await Promise.all([this.#writes, this.#sends]);
+  }
+
+  #write(step: () => Promise<boolean>): Promise<boolean> {
+    this.#writes = this.#writes.then(step).catch((err: unknown) => {
+      // Not written means not sent: a client never holds a seq the store does not.
+      this.#o.log.error({ err }, 'recording output failed');
+      return false;
+    });
+    return this.#writes;
+  }
+
+  #send(written: Promise<boolean>, events: ExecutionEvent[], together = false): void {
+    this.#sends = Promise.all([this.#sends, written])
+      .then(([, ok]) => (ok ? (together ? Promise.all(events.map((e) => this.#post([e]))).then(() => undefined) : this.#post(events)) : undefined))
+      .catch((err: unknown) => this.#o.log.error({ err }, 'publishing failed'));
   }
 
   #drain(): OutputMessage[] {
@@ -188,12 +214,6 @@ export class Publisher {
         this.#o.log.warn({ err, seq: event.seq }, 'post failed');
       }
     }
-  }
-
-  #enqueue(step: () => Promise<void>): void {
-    this.#chain = this.#chain.then(step).catch((err: unknown) => {
-      this.#o.log.error({ err }, 'publishing failed');
-    });
   }
 
   #stop(reason: 'cancelled' | 'lease_lost'): void {
