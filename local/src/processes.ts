@@ -42,10 +42,9 @@ export function startProcess(name: string, entry: string, env: Record<string, st
   for (const stream of [child.stdout!, child.stderr!]) {
     const lines = createInterface({ input: stream });
     lines.on('line', (line) => {
-      const formatted = formatLogLine(name, line);
-      recent.push(formatted);
+      recent.push(line);
       if (recent.length > 20) recent.shift();
-      sink?.(formatted);
+      if (sink) sink(formatLogLine(name, line));
     });
   }
   return new Promise((resolve, reject) => {
@@ -56,7 +55,7 @@ export function startProcess(name: string, entry: string, env: Record<string, st
     const onExit = (code: number | null, signal: string | null) => {
       clearTimeout(timer);
       // Give the pipes a moment to deliver the last lines before quoting them.
-      setTimeout(() => reject(new Error(`${name} exited before it was ready (code ${code}, signal ${signal}). Its last lines:\n${recent.join('\n')}`)), 50);
+      setTimeout(() => reject(new Error(`${name} exited before it was ready (code ${code}, signal ${signal}). Its last lines:\n${recent.map((line) => formatLogLine(name, line)).join('\n')}`)), 50);
     };
     child.once('exit', onExit);
     child.on('message', (message: Record<string, unknown>) => {
