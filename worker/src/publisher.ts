@@ -61,7 +61,8 @@ export class Publisher {
   /**
    * Two chains: store writes in order, and posts in order, each batch posted only once
    * its write succeeded. A slow post never holds up the next write, and the final write
-   * does not wait for `started` to be posted.
+   * does not wait for `started` to be posted. Posts stay in seq order, so `result`
+   * arrives last.
    */
   #writes: Promise<boolean> = Promise.resolve(true);
   #sends: Promise<void> = Promise.resolve();
@@ -147,9 +148,8 @@ export class Publisher {
       this.observe({ ...item, cancelRequested: false });
       return true;
     });
-    // The last few messages go out side by side: clients order by seq, and a short
-    // run's output and result then cost one round trip instead of two.
-    this.#send(written, [...outputs, final], outputs.length < 4);
+    // In order, result last: clients order by seq, but many treat `result` as the end.
+    this.#send(written, [...outputs, final]);
     await this.#sends;
     return written;
   }
@@ -169,9 +169,9 @@ export class Publisher {
     return this.#writes;
   }
 
-  #send(written: Promise<boolean>, events: ExecutionEvent[], together = false): void {
+  #send(written: Promise<boolean>, events: ExecutionEvent[]): void {
     this.#sends = Promise.all([this.#sends, written])
-      .then(([, ok]) => (ok ? (together ? Promise.all(events.map((e) => this.#post([e]))).then(() => undefined) : this.#post(events)) : undefined))
+      .then(([, ok]) => (ok ? this.#post(events) : undefined))
       .catch((err: unknown) => this.#o.log.error({ err }, 'publishing failed'));
   }
 
