@@ -69,6 +69,12 @@ describe('a run over the local stack', () => {
       expect(seqs).toEqual([1, 2, 3]);
     }
     expect(new Set(runs.map(({ r }) => r.executionId)).size).toBe(100);
+    // Arrival order too: a client that treats `result` as the end has seen everything.
+    for (const { r, s } of runs) {
+      const arrived = s.messages.filter((m) => 'executionId' in m && m.executionId === r.executionId && m.type !== 'accepted');
+      expect(arrived.at(-1)?.type).toBe('result');
+      expect(arrived.map((m) => (m as { seq: number }).seq)).toEqual([...arrived.map((m) => (m as { seq: number }).seq)].sort((x, y) => x - y));
+    }
   });
 });
 
