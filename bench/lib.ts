@@ -4,7 +4,7 @@
  * for tests, quadratic here), distribution statistics, process memory from /proc, the
  * machine's description and a progress line for long phases.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import WebSocket from 'ws';
 
@@ -273,21 +273,7 @@ export function cpuMs(pid: number | undefined): number | undefined {
   }
 }
 
-/** Process ids whose parent is `pid` (a worker's sandbox processes). */
-export function childrenOf(pid: number): number[] {
-  const out: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      // Field 4 is the parent pid; the command may hold spaces, so read after its ')'.
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(name));
-    } catch {
-      // it ended while we looked
-    }
-  }
-  return out;
-}
+export { childrenOf } from '../local/src/processes.ts';
 
 export function machine(): Record<string, string | number> {
   return {

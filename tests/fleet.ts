@@ -1,5 +1,4 @@
 /** Helpers for tests that break things on purpose: processes, the queue and the store. */
-import { readdirSync, readFileSync } from 'node:fs';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -8,22 +7,7 @@ import type { LocalStack } from '@playground/local';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-/** Process ids whose parent is `pid` (the sandbox processes of a worker). */
-export function childrenOf(pid: number): number[] {
-  const out: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      // Field 4 is the parent pid; the command may hold spaces, so read after its ')'.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push(Number(name));
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return out;
-}
+export { childrenOf } from '../local/src/processes.ts';
 
 export function clientsFor(stack: LocalStack) {
   const sqs = new SQSClient({ region: 'us-east-1', credentials, endpoint: stack.emulators.sqsEndpoint });

@@ -5,6 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export const ENTRY = {
   gateway: fileURLToPath(new URL('../../gateway/src/main.ts', import.meta.url)),
@@ -79,4 +80,20 @@ export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTE
     });
     child.kill(signal);
   });
+}
+
+/** Process ids whose parent is `pid` (a worker's sandbox processes); Linux /proc only. */
+export function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // Field 4 is the parent pid; the command may hold spaces, so read after its ')'.
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(name));
+    } catch {
+      // it ended while we looked
+    }
+  }
+  return out;
 }
