@@ -1,4 +1,4 @@
-import { flushSync, mount, unmount } from 'svelte';
+import { flushSync, mount, unmount, type Component } from 'svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RunConsole } from '../console.svelte.ts';
 import Console from './Console.svelte';
@@ -13,7 +13,8 @@ afterEach(() => {
   document.body.innerHTML = '';
 });
 
-function render<P extends Record<string, unknown>>(component: Parameters<typeof mount>[0], props: P) {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a component's props are its own
+function render<P extends Record<string, any>>(component: Component<P>, props: P) {
   const target = document.createElement('div');
   document.body.append(target);
   mounted = mount(component, { target, props }) as Record<string, unknown>;
