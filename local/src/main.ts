@@ -39,7 +39,8 @@ async function main(): Promise<void> {
   const stack = await startLocalStack({
     port,
     host: env.HOST ?? '127.0.0.1',
-    ...(pinned ? { workers: pinned } : { autoscale: { min: 1, max: maxWorkers } }),
+    // A pinned fleet is kept at its size; an autoscaled one is kept within its bounds.
+    ...(pinned ? { workers: pinned, replaceCrashedWorkers: true } : { autoscale: { min: 1, max: maxWorkers } }),
     ...(env.WORKER_CONCURRENCY ? { workerConcurrency: readInt(env, 'WORKER_CONCURRENCY', 4, 1, 64) } : {}),
     dataDir: DATA_DIR,
     fresh: args.has('--fresh'),

@@ -35,6 +35,8 @@ export interface LocalStackOptions {
   timing?: Partial<Timing>;
   /** Enables the gateway's integration routes (as API Gateway would call them). */
   integrationSecret?: string;
+  /** Start a new worker when one exits without being asked to (a crash). */
+  replaceCrashedWorkers?: boolean;
   /**
    * Scale worker processes on the queue's backlog (the cloud's policy, run locally).
    * `workers` is then the starting count (default `min`).
@@ -140,10 +142,23 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     };
     await startGateway();
 
-    const addWorker = async () => {
+    // Workers stopped on purpose (drain, a test's kill) are not replaced; others are.
+    const stopping = new WeakSet<ChildProcess>();
+    let closing: Promise<void> | undefined;
+    const stopWorker = (worker: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') => {
+      stopping.add(worker);
+      return stopProcess(worker, signal);
+    };
+    const addWorker = async (): Promise<ChildProcess> => {
       const { child } = await startProcess(`worker`, ENTRY.worker, workerEnv, opts.log);
       workers.add(child);
-      child.once('exit', () => workers.delete(child));
+      child.once('exit', (code, signal) => {
+        workers.delete(child);
+        if (opts.replaceCrashedWorkers && !closing && !stopping.has(child)) {
+          progress(`a worker exited on its own (code ${code}, signal ${signal}); starting another`);
+          addWorker().catch((err: unknown) => progress(`could not replace the worker: ${(err as Error).message}`));
+        }
+      });
       return child;
     };
     const count = opts.workers ?? opts.autoscale?.min ?? 1;
@@ -154,7 +169,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     if (opts.autoscale) {
       autoscaler = new Autoscaler<ChildProcess>({
         ...opts.autoscale,
-        fleet: { workers: () => workers, add: addWorker, drain: (w) => stopProcess(w, 'SIGTERM') },
+        fleet: { workers: () => workers, add: addWorker, drain: (w) => stopWorker(w, 'SIGTERM') },
         concurrencyPerWorker: opts.workerConcurrency ?? 4,
         queueUrl: store.queueUrl,
         sqsEndpoint: emulators.sqsEndpoint,
@@ -166,7 +181,6 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       void autoscaler.run();
     }
 
-    let closing: Promise<void> | undefined;
     return {
       url,
       socketUrl: `${url.replace(/^http/, 'ws')}/ws`,
@@ -180,7 +194,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       workers,
       addWorker,
       ...(autoscaler ? { autoscaler } : {}),
-      stopWorker: (worker, signal = 'SIGTERM') => stopProcess(worker, signal),
+      stopWorker,
       async restartGateway() {
         await stopProcess(gateway!, 'SIGTERM');
         await startGateway();
