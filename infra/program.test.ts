@@ -142,8 +142,8 @@ describe('the tables', () => {
       expect(table.inputs.globalSecondaryIndexes ?? []).toHaveLength(def.indexes.length);
     }
     const executions = tables().find((t) => t.inputs.name === 'playground-test-executions')!;
-    expect(executions.inputs.globalSecondaryIndexes[0]).toMatchObject({ name: 'bySweep', projectionType: 'ALL' });
-    expect(executions.inputs.attributes).toEqual(expect.arrayContaining([{ name: 'sweepKey', type: 'S' }, { name: 'createdAt', type: 'N' }]));
+    expect(executions.inputs.globalSecondaryIndexes[0]).toMatchObject({ name: 'byPendingOwner', projectionType: 'ALL' });
+    expect(executions.inputs.attributes).toEqual(expect.arrayContaining([{ name: 'pendingOwner', type: 'S' }, { name: 'createdAt', type: 'N' }]));
   });
 });
 

@@ -87,20 +87,17 @@ export function createHandlers(services: GatewayServices): Handlers {
       ttl: ttlFrom(createdAt),
     };
     const cap = limits.options.activeRunsPerSocket;
-    // The slot and the row are written side by side; whichever fails undoes the other.
-    const [slot, row] = await Promise.allSettled([connections.reserve(caller.connectionId, cap), executions.create(item)]);
-    const undo = async (what: { slot?: boolean; row?: boolean }) => {
-      if (what.slot) await connections.release(caller.connectionId).catch((err: unknown) => log.error({ err, executionId }, 'could not give back a slot'));
-      if (what.row) await executions.delete(executionId).catch((err: unknown) => log.error({ err, executionId }, 'could not remove an unqueued execution'));
-    };
-    const reserved = slot.status === 'fulfilled' && slot.value;
-    if (row.status === 'rejected' || slot.status === 'rejected') {
-      log.error({ err: row.status === 'rejected' ? row.reason : (slot as PromiseRejectedResult).reason, executionId }, 'could not record execution');
-      await undo({ slot: reserved, row: row.status === 'fulfilled' });
+    // The count of this socket's earlier unfinished runs and the new row are read and
+    // written side by side; the row is taken back if the count says the socket is full.
+    const [pending, row] = await Promise.allSettled([executions.countPending(caller.connectionId, createdAt), executions.create(item)]);
+    const withdraw = () => executions.delete(executionId).catch((err: unknown) => log.error({ err, executionId }, 'could not remove an unqueued execution'));
+    if (row.status === 'rejected' || pending.status === 'rejected') {
+      log.error({ err: row.status === 'rejected' ? row.reason : (pending as PromiseRejectedResult).reason, executionId }, 'could not record execution');
+      if (row.status === 'fulfilled') await withdraw();
       throw protocolError('unavailable', 'execution store');
     }
-    if (!reserved) {
-      await undo({ row: true });
+    if (pending.value >= cap) {
+      await withdraw();
       throw protocolError('rate_limited', `this socket already has ${cap} runs queued or running; wait for one to finish`, 1000);
     }
     try {
@@ -109,7 +106,7 @@ export function createHandlers(services: GatewayServices): Handlers {
       log.error({ err, executionId }, 'could not enqueue execution');
       // Take the row back so nothing runs that the client was told failed; if even that
       // fails, the recovery sweep finds the queued row and enqueues it.
-      await undo({ slot: true, row: true });
+      await withdraw();
       throw protocolError('unavailable', 'queue');
     }
     return { type: 'accepted', requestId: msg.requestId, executionId, token };
@@ -127,7 +124,6 @@ export function createHandlers(services: GatewayServices): Handlers {
       };
       const final = await executions.finish(item.executionId, result, [result], item.storedBytes, now(), { fromQueued: true });
       if (final) {
-        await connections.release(final.ownerConnectionId);
         await delivery.post(final.connectionId, result);
         return ack;
       }

@@ -5,7 +5,7 @@
  * or write a final status twice.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, DeleteCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, DeleteCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { LIMITS } from './limits.ts';
 import type { ExecutionEvent, Language, ResultMessage, Status } from './protocol.ts';
 
@@ -38,15 +38,14 @@ export interface ExecutionItem {
   events: string[];
   storedBytes: number;
   result?: ResultMessage;
-  /** Present while unfinished: the key of the sparse index the recovery sweep reads. */
-  sweepKey?: typeof SWEEP_KEY;
+  /** Present while unfinished (= ownerConnectionId): the key of the sparse index. */
+  pendingOwner?: string;
   /** When the recovery sweep last enqueued it again. */
   requeuedAt?: number;
   ttl: number;
 }
 
-export const SWEEP_KEY = 'pending';
-export const SWEEP_INDEX = 'bySweep';
+export const PENDING_INDEX = 'byPendingOwner';
 
 export const isFinal = (status: ExecutionStatus): status is Status => status !== 'queued' && status !== 'running';
 
@@ -92,7 +91,7 @@ export class ExecutionStore {
   async create(item: ExecutionItem): Promise<void> {
     await this.client.send(new PutCommand({
       TableName: this.table,
-      Item: { ...item, sweepKey: SWEEP_KEY },
+      Item: { ...item, pendingOwner: item.ownerConnectionId },
       ConditionExpression: 'attribute_not_exists(executionId)',
     }));
   }
@@ -176,7 +175,7 @@ export class ExecutionStore {
       values[':running'] = 'running';
     }
     return this.#update(executionId, {
-      UpdateExpression: 'SET #s = :status, #r = :result, finishedAt = :now, lastSeq = :seq, events = list_append(events, :events), storedBytes = :bytes REMOVE leaseOwner, leaseExpiresAt, sweepKey',
+      UpdateExpression: 'SET #s = :status, #r = :result, finishedAt = :now, lastSeq = :seq, events = list_append(events, :events), storedBytes = :bytes REMOVE leaseOwner, leaseExpiresAt, pendingOwner',
       ConditionExpression: `attribute_exists(executionId) AND ${condition}`,
       ExpressionAttributeNames: { '#s': 'status', '#r': 'result' },
       ExpressionAttributeValues: values,
@@ -202,16 +201,30 @@ export class ExecutionStore {
    * the message may be lost too). The sweep enqueues them again; claims make that safe.
    */
   async stranded(now: number, cutoff: number, limit = 100): Promise<ExecutionItem[]> {
+    // A scan of the sparse index reads unfinished executions only.
+    const out = await this.client.send(new ScanCommand({
+      TableName: this.table,
+      IndexName: PENDING_INDEX,
+      FilterExpression: 'createdAt < :cutoff AND (#s = :queued OR (#s = :running AND leaseExpiresAt < :now)) AND (attribute_not_exists(requeuedAt) OR requeuedAt < :cutoff)',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':cutoff': cutoff, ':queued': 'queued', ':running': 'running', ':now': now },
+    }));
+    return ((out.Items ?? []) as ExecutionItem[]).slice(0, limit);
+  }
+
+  /**
+   * How many executions one socket started before `before` that are not final yet. The
+   * index is eventually consistent in DynamoDB, so a cap built on it is a soft one.
+   */
+  async countPending(ownerConnectionId: string, before: number): Promise<number> {
     const out = await this.client.send(new QueryCommand({
       TableName: this.table,
-      IndexName: SWEEP_INDEX,
-      KeyConditionExpression: 'sweepKey = :k AND createdAt < :cutoff',
-      FilterExpression: '(#s = :queued OR (#s = :running AND leaseExpiresAt < :now)) AND (attribute_not_exists(requeuedAt) OR requeuedAt < :cutoff)',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':k': SWEEP_KEY, ':cutoff': cutoff, ':queued': 'queued', ':running': 'running', ':now': now },
-      Limit: limit,
+      IndexName: PENDING_INDEX,
+      KeyConditionExpression: 'pendingOwner = :o AND createdAt < :before',
+      ExpressionAttributeValues: { ':o': ownerConnectionId, ':before': before },
+      Select: 'COUNT',
     }));
-    return (out.Items ?? []) as ExecutionItem[];
+    return out.Count ?? 0;
   }
 
   async markRequeued(executionId: string, now: number): Promise<void> {

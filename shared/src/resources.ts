@@ -27,9 +27,10 @@ export const TABLES = {
     name: 'executions',
     hashKey: 'executionId',
     ttlAttribute: 'ttl',
-    // Sparse: only unfinished executions carry `sweepKey`, so the recovery sweep reads
-    // the few that are queued or running, never the whole table.
-    indexes: [{ name: 'bySweep', hashKey: 'sweepKey', hashKeyType: 'S', rangeKey: 'createdAt', rangeKeyType: 'N' }],
+    // Sparse: only unfinished executions carry `pendingOwner` (the socket that started
+    // them). The gateway counts one socket's unfinished runs here for its cap, and the
+    // recovery sweep reads the few unfinished ones, never the whole table.
+    indexes: [{ name: 'byPendingOwner', hashKey: 'pendingOwner', hashKeyType: 'S', rangeKey: 'createdAt', rangeKeyType: 'N' }],
   },
   connections: {
     name: 'connections',

@@ -71,7 +71,6 @@ export class Worker {
       queueUrl: options.store.queueUrl,
       deadLetterQueueUrl: options.store.deadLetterQueueUrl,
       executions: this.#deps.executions,
-      connections: this.#deps.connections,
       delivery: this.#delivery,
       log: options.log,
       ...(options.receiveWaitSeconds !== undefined ? { receiveWaitSeconds: options.receiveWaitSeconds } : {}),

@@ -156,7 +156,7 @@ export async function processMessage(deps: ExecutionDeps, message: Message): Pro
     log1.warn('final status already written elsewhere');
     return 'lease_lost';
   }
-  await Promise.all([remove(), deps.connections.release(item.ownerConnectionId)]);
+  await remove();
   log1.info({ status, wallMs: outcome.wallMs }, 'execution finished');
   return 'finished';
 }

@@ -12,7 +12,6 @@ import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, type S
 import type { Logger } from 'pino';
 import { QUEUES, type ResultMessage } from '@playground/shared';
 import { isFinal, type ExecutionStore } from '@playground/shared/executions';
-import type { ConnectionStore } from '@playground/shared/connections';
 import { decodeQueueMessage, encodeQueueMessage } from '@playground/shared/queue';
 import type { Delivery } from '@playground/shared/delivery';
 
@@ -21,7 +20,6 @@ export interface RecoveryOptions {
   queueUrl: string;
   deadLetterQueueUrl: string;
   executions: ExecutionStore;
-  connections: ConnectionStore;
   delivery: Delivery;
   log: Logger;
   /** How often the sweep looks, and how old a stranded execution must be. */
@@ -103,7 +101,6 @@ export class Recovery {
     const final = await executions.finish(executionId, result, [result], item.storedBytes, now, { anyUnfinished: true });
     if (!final) return false;
     log.warn({ executionId, attempts: item.attempt }, 'execution crashed on every try');
-    await this.#o.connections.release(final.ownerConnectionId).catch((err: unknown) => log.warn({ err, executionId }, 'could not give back a slot'));
     await delivery.post(final.connectionId, result).catch((err: unknown) => log.warn({ err, executionId }, 'could not tell the client'));
     return true;
   }
