@@ -50,3 +50,38 @@ describe('the local stack across restarts', () => {
     }
   });
 });
+
+describe('tables kept from an older version', () => {
+  it('get their indexes brought to the current definition when the stack starts', async () => {
+    const { startEmulators, provision } = await import('@playground/local');
+    const { CreateTableCommand, DescribeTableCommand, DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const emulators = await startEmulators({});
+    const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+    const db = new DynamoDBClient({ region: 'us-east-1', credentials, endpoint: emulators.dynamodbEndpoint });
+    try {
+      // The executions table as an earlier version created it, with an index since replaced.
+      await db.send(new CreateTableCommand({
+        TableName: 'playground-executions',
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'executionId', AttributeType: 'S' }, { AttributeName: 'sweepKey', AttributeType: 'S' }, { AttributeName: 'createdAt', AttributeType: 'N' }],
+        KeySchema: [{ AttributeName: 'executionId', KeyType: 'HASH' }],
+        GlobalSecondaryIndexes: [{ IndexName: 'bySweep', KeySchema: [{ AttributeName: 'sweepKey', KeyType: 'HASH' }, { AttributeName: 'createdAt', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
+      }));
+      const { PutItemCommand, GetItemCommand } = await import('@aws-sdk/client-dynamodb');
+      for (let i = 0; i < 30; i++) {
+        await db.send(new PutItemCommand({ TableName: 'playground-executions', Item: { executionId: { S: `ex_old${i}` }, status: { S: 'succeeded' }, createdAt: { N: String(i) } } }));
+      }
+      await provision({ ...emulators, region: 'us-east-1', credentials });
+      const { Table } = await db.send(new DescribeTableCommand({ TableName: 'playground-executions' }));
+      expect((Table?.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName)).toEqual(['byPendingOwner']);
+      // Past executions survive the rebuild.
+      for (const i of [0, 24, 25, 29]) {
+        const { Item } = await db.send(new GetItemCommand({ TableName: 'playground-executions', Key: { executionId: { S: `ex_old${i}` } } }));
+        expect(Item?.status).toEqual({ S: 'succeeded' });
+      }
+    } finally {
+      db.destroy();
+      await emulators.close();
+    }
+  });
+});

@@ -1,42 +1,88 @@
 /**
  * Creates the tables and queues from the repo's shared definitions through the AWS
- * APIs, exactly as they are declared for the cloud. Idempotent: existing ones are kept.
+ * APIs, exactly as they are declared for the cloud. Idempotent: existing ones are kept
+ * with their items, and a kept table whose indexes differ is brought to the definition.
  */
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand, CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, ScanCommand,
+  UpdateTimeToLiveCommand, type AttributeValue, type BatchWriteItemCommandInput, type TableDescription,
+} from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { QUEUES, TABLES, type QueueDefinition, type StoreConfig, type TableDefinition } from '@playground/shared';
+import { QUEUES, TABLES, type IndexDefinition, type QueueDefinition, type StoreConfig, type TableDefinition } from '@playground/shared';
+
+function attributeDefinitions(def: TableDefinition) {
+  const attributes = new Map<string, 'S' | 'N'>([[def.hashKey, 'S']]);
+  for (const index of def.indexes) {
+    attributes.set(index.hashKey, index.hashKeyType);
+    if (index.rangeKey) attributes.set(index.rangeKey, index.rangeKeyType ?? 'S');
+  }
+  return [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType }));
+}
+
+function indexSchema(index: IndexDefinition) {
+  return {
+    IndexName: index.name,
+    KeySchema: [
+      { AttributeName: index.hashKey, KeyType: 'HASH' as const },
+      ...(index.rangeKey ? [{ AttributeName: index.rangeKey, KeyType: 'RANGE' as const }] : []),
+    ],
+    Projection: { ProjectionType: 'ALL' as const },
+  };
+}
+
+async function waitActive(db: DynamoDBClient, name: string): Promise<TableDescription | undefined> {
+  for (let i = 0; i < 250; i++) {
+    const { Table } = await db.send(new DescribeTableCommand({ TableName: name }));
+    const indexesReady = (Table?.GlobalSecondaryIndexes ?? []).every((g) => g.IndexStatus === 'ACTIVE');
+    if (Table?.TableStatus === 'ACTIVE' && indexesReady) return Table;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return undefined;
+}
+
+async function createTable(db: DynamoDBClient, name: string, def: TableDefinition): Promise<void> {
+  await db.send(new CreateTableCommand({
+    TableName: name,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: attributeDefinitions(def),
+    KeySchema: [{ AttributeName: def.hashKey, KeyType: 'HASH' }],
+    ...(def.indexes.length ? { GlobalSecondaryIndexes: def.indexes.map(indexSchema) } : {}),
+  }));
+}
+
+async function rebuild(db: DynamoDBClient, name: string, def: TableDefinition): Promise<void> {
+  const items: Array<Record<string, AttributeValue>> = [];
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await db.send(new ScanCommand({ TableName: name, ...(start ? { ExclusiveStartKey: start } : {}) }));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  await db.send(new DeleteTableCommand({ TableName: name }));
+  await createTable(db, name, def);
+  await waitActive(db, name);
+  for (let i = 0; i < items.length; i += 25) {
+    let pending: BatchWriteItemCommandInput['RequestItems'] = { [name]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) };
+    while (pending && Object.keys(pending).length) {
+      pending = (await db.send(new BatchWriteItemCommand({ RequestItems: pending }))).UnprocessedItems;
+    }
+  }
+}
 
 async function ensureTable(db: DynamoDBClient, name: string, def: TableDefinition): Promise<void> {
   try {
-    const attributes = new Map<string, 'S' | 'N'>([[def.hashKey, 'S']]);
-    for (const index of def.indexes) {
-      attributes.set(index.hashKey, index.hashKeyType);
-      if (index.rangeKey) attributes.set(index.rangeKey, index.rangeKeyType ?? 'S');
-    }
-    await db.send(new CreateTableCommand({
-      TableName: name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
-      KeySchema: [{ AttributeName: def.hashKey, KeyType: 'HASH' }],
-      ...(def.indexes.length ? {
-        GlobalSecondaryIndexes: def.indexes.map((index) => ({
-          IndexName: index.name,
-          KeySchema: [
-            { AttributeName: index.hashKey, KeyType: 'HASH' as const },
-            ...(index.rangeKey ? [{ AttributeName: index.rangeKey, KeyType: 'RANGE' as const }] : []),
-          ],
-          Projection: { ProjectionType: 'ALL' as const },
-        })),
-      } : {}),
-    }));
+    await createTable(db, name, def);
   } catch (err) {
     if (!(err instanceof ResourceInUseException)) throw err;
   }
-  for (let i = 0; i < 100; i++) {
-    const { Table } = await db.send(new DescribeTableCommand({ TableName: name }));
-    if (Table?.TableStatus === 'ACTIVE') break;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  // A table kept in .data/ by an older version may have other indexes. DynamoDB would
+  // change them in place (UpdateTable), but dynalite accepts such an update and ignores
+  // it, so the table is rebuilt: its items are read, the table made anew, the items
+  // written back. Local data is small; the cloud's tables are Pulumi's business.
+  const table = await waitActive(db, name);
+  const existing = (table?.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName).sort().join(',');
+  const wanted = def.indexes.map((i) => i.name).sort().join(',');
+  if (existing !== wanted) await rebuild(db, name, def);
   await db.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: def.ttlAttribute, Enabled: true } }))
     .catch(() => undefined); // already enabled
 }
