@@ -137,10 +137,9 @@ export function createHandlers(services: GatewayServices): Handlers {
     let item = await executions.get(msg.executionId);
     if (!item || !tokenMatches(msg.token, item.tokenHash)) throw protocolError('not_found', msg.executionId);
     if (!isFinal(item.status)) {
-      // Rebind first, then read what is stored: a batch the worker sends in between is
-      // either in the store we read or re-sent by the worker to the new connection.
-      await executions.rebind(item.executionId, caller.connectionId);
-      item = (await executions.get(msg.executionId)) ?? item;
+      // Rebind, reading what is stored in the same write: a batch the worker records
+      // before it is in this item, one recorded after goes to the new connection.
+      item = (await executions.rebind(item.executionId, caller.connectionId)) ?? item;
     }
     const afterSeq = msg.afterSeq ?? 0;
     const replay = item.events.map((json) => JSON.parse(json) as ExecutionEvent).filter((e) => e.seq > afterSeq);

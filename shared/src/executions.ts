@@ -227,34 +227,27 @@ export class ExecutionStore {
     return out.Count ?? 0;
   }
 
-  async markRequeued(executionId: string, now: number): Promise<void> {
-    await this.client.send(new UpdateCommand({
-      TableName: this.table,
-      Key: { executionId },
-      UpdateExpression: 'SET requeuedAt = :now',
+  /** Sets attributes of an execution that exists; the new item, or undefined if it is gone. */
+  #set(executionId: string, values: Record<string, unknown>): Promise<ExecutionItem | undefined> {
+    const names = Object.keys(values);
+    return this.#update(executionId, {
+      UpdateExpression: `SET ${names.map((_, i) => `#a${i} = :v${i}`).join(', ')}`,
       ConditionExpression: 'attribute_exists(executionId)',
-      ExpressionAttributeValues: { ':now': now },
-    }));
+      ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#a${i}`, n])),
+      ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:v${i}`, values[n]])),
+    });
   }
 
-  /** Points live delivery at another connection (resume). */
-  async rebind(executionId: string, connectionId: string): Promise<void> {
-    await this.client.send(new UpdateCommand({
-      TableName: this.table,
-      Key: { executionId },
-      UpdateExpression: 'SET connectionId = :c',
-      ConditionExpression: 'attribute_exists(executionId)',
-      ExpressionAttributeValues: { ':c': connectionId },
-    }));
+  async markRequeued(executionId: string, now: number): Promise<void> {
+    await this.#set(executionId, { requeuedAt: now });
+  }
+
+  /** Points live delivery at another connection (resume); returns the item as it now is. */
+  rebind(executionId: string, connectionId: string): Promise<ExecutionItem | undefined> {
+    return this.#set(executionId, { connectionId });
   }
 
   async requestCancel(executionId: string): Promise<void> {
-    await this.client.send(new UpdateCommand({
-      TableName: this.table,
-      Key: { executionId },
-      UpdateExpression: 'SET cancelRequested = :t',
-      ConditionExpression: 'attribute_exists(executionId)',
-      ExpressionAttributeValues: { ':t': true },
-    }));
+    await this.#set(executionId, { cancelRequested: true });
   }
 }
