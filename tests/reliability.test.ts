@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLocalStack, type LocalStack } from '@playground/local';
 import { hashToken, newExecutionId } from '@playground/shared';
 import { ttlFrom } from '@playground/shared/executions';
+import { encodeQueueMessage, queueMessageFor } from '@playground/shared/queue';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { ChildProcess } from 'node:child_process';
 import { TestClient, stdoutOf } from './client.ts';
 import { childrenOf, clientsFor, sleep } from './fleet.ts';
@@ -243,6 +245,55 @@ describe('recovery sweep', () => {
   });
 });
 
+describe('the row and the message, written side by side', () => {
+  it('a message claimed before its row exists creates the row from the message and runs it; the late row write leaves it alone', async () => {
+    const client = await connect();
+    const probe = await client.run('1');
+    await probe.result();
+    const connectionId = (await aws.executions.get(probe.executionId))!.connectionId;
+    const executionId = newExecutionId();
+    const createdAt = Date.now();
+    const item = {
+      executionId, tokenHash: hashToken('t'), connectionId, ownerConnectionId: connectionId, language: 'javascript' as const, code: "console.log('from the message')", stdin: '',
+      timeoutMs: 5000, memoryMb: 64, status: 'queued' as const, attempt: 0, createdAt, lastSeq: 0, events: [], storedBytes: 0, ttl: ttlFrom(createdAt),
+    };
+    await aws.sqs.send(new SendMessageCommand({ QueueUrl: stack.store.queueUrl, MessageBody: encodeQueueMessage(queueMessageFor(item)) }));
+    const result = await client.waitFor((m) => m.type === 'result' && m.executionId === executionId);
+    expect(result).toMatchObject({ status: 'succeeded', seq: 3 });
+    expect(stdoutOf(client.eventsOf(executionId))).toBe('from the message\n');
+    // The gateway's write arriving last finds the row and does not put it back to queued.
+    expect(await aws.executions.create(item)).toBe(false);
+    expect(await aws.executions.get(executionId)).toMatchObject({ status: 'succeeded', attempt: 1, code: item.code, tokenHash: item.tokenHash, ownerConnectionId: connectionId });
+  });
+
+  it('a withdrawn run is a tombstone: its message, delivered after, runs nothing and is consumed', async () => {
+    const client = await connect();
+    const probe = await client.run('1');
+    await probe.result();
+    const connectionId = (await aws.executions.get(probe.executionId))!.connectionId;
+    const executionId = newExecutionId();
+    const createdAt = Date.now();
+    expect(await aws.executions.withdraw(executionId, connectionId, createdAt)).toBe(true);
+    const run = { tokenHash: hashToken('t'), connectionId, language: 'javascript' as const, code: "console.log('must not run')", stdin: '', timeoutMs: 5000, memoryMb: 64, createdAt };
+    await aws.sqs.send(new SendMessageCommand({ QueueUrl: stack.store.queueUrl, MessageBody: encodeQueueMessage({ executionId, enqueuedAt: createdAt, run }) }));
+    // A run sent after it goes through the same single worker, so by its result the message was handled.
+    await sleep(300);
+    const after = await client.run("console.log('after')");
+    await after.result();
+    expect(client.eventsOf(executionId)).toEqual([]);
+    expect(await aws.executions.get(executionId)).toMatchObject({ status: 'cancelled', withdrawn: true, attempt: 0 });
+    expect((await aws.executions.get(executionId))!.code).toBeUndefined();
+  });
+
+  it('a withdrawal loses to a worker that claimed the run first, and says so', async () => {
+    const client = await connect();
+    const run = await client.run("await new Promise((r) => setTimeout(r, 200)); console.log('claimed')");
+    await client.waitFor((m) => m.type === 'started' && m.executionId === run.executionId);
+    expect(await aws.executions.withdraw(run.executionId, 'someone', Date.now())).toBe(false);
+    expect(stdoutOf((await run.result(), run.events()))).toBe('claimed\n');
+  });
+});
+
 describe('abuse limits', () => {
   it('a socket may have only so many runs queued or running; a slot frees when one finishes', async () => {
     const client = await connect();
@@ -255,6 +306,10 @@ describe('abuse limits', () => {
     const next = await client.run("console.log('my turn')");
     expect((await next.result()).status).toBe('succeeded');
     for (const r of long) await r.result();
+    // The refused run's message went out beside its row; withdrawn, it ran nothing.
+    const accepted = new Set([...long, next].map((r) => r.executionId));
+    const seen = client.messages.flatMap((m) => ('executionId' in m && m.executionId && m.type !== 'accepted' ? [m.executionId] : []));
+    expect(seen.filter((id) => !accepted.has(id))).toEqual([]);
   });
 
   it('a socket flooding runs is rate limited while a socket from another address keeps running', async () => {

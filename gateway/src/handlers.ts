@@ -14,7 +14,7 @@ import {
   type ClientMessage, type ExecutionEvent, type ResultMessage, type ServerMessage,
 } from '@playground/shared';
 import { ExecutionStore, isFinal, ttlFrom, type ExecutionItem } from '@playground/shared/executions';
-import { encodeQueueMessage } from '@playground/shared/queue';
+import { encodeQueueMessage, queueMessageFor } from '@playground/shared/queue';
 import type { Delivery } from '@playground/shared/delivery';
 import { parseFrame } from './frames.ts';
 import type { SnippetStore } from './stores.ts';
@@ -87,27 +87,31 @@ export function createHandlers(services: GatewayServices): Handlers {
       ttl: ttlFrom(createdAt),
     };
     const cap = limits.options.activeRunsPerSocket;
-    // The count of this socket's earlier unfinished runs and the new row are read and
-    // written side by side; the row is taken back if the count says the socket is full.
-    const [pending, row] = await Promise.allSettled([executions.countPending(caller.connectionId, createdAt), executions.create(item)]);
-    const withdraw = () => executions.delete(executionId).catch((err: unknown) => log.error({ err, executionId }, 'could not remove an unqueued execution'));
-    if (row.status === 'rejected' || pending.status === 'rejected') {
-      log.error({ err: row.status === 'rejected' ? row.reason : (pending as PromiseRejectedResult).reason, executionId }, 'could not record execution');
-      if (row.status === 'fulfilled') await withdraw();
-      throw protocolError('unavailable', 'execution store');
-    }
-    if (pending.value >= cap) {
-      await withdraw();
-      throw protocolError('rate_limited', `this socket already has ${cap} runs queued or running; wait for one to finish`, 1000);
-    }
-    try {
-      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeQueueMessage({ executionId, enqueuedAt: createdAt }) }));
-    } catch (err) {
-      log.error({ err, executionId }, 'could not enqueue execution');
-      // Take the row back so nothing runs that the client was told failed; if even that
-      // fails, the recovery sweep finds the queued row and enqueues it.
-      await withdraw();
-      throw protocolError('unavailable', 'queue');
+    // The row, the queue message and the count of this socket's earlier unfinished runs
+    // go out side by side, so a run waits for one round trip before a worker can take
+    // it. The message carries the run: a worker that claims it before the row lands
+    // creates the row from it. A run refused after all is withdrawn.
+    const [pending, row, sent] = await Promise.allSettled([
+      executions.countPending(caller.connectionId, createdAt),
+      executions.create(item),
+      sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeQueueMessage(queueMessageFor(item)) })),
+    ]);
+    const failure = [sent, row, pending].find((r) => r.status === 'rejected');
+    const full = pending.status === 'fulfilled' && pending.value >= cap;
+    if (failure || full) {
+      if (failure) log.error({ err: failure.reason, executionId }, sent === failure ? 'could not enqueue execution' : 'could not record execution');
+      // The row becomes a tombstone, so a message already out finds nothing to run. If a
+      // worker claimed the run first, it is under way: the answer is `accepted` after all
+      // (the cap is a soft one). If even the withdrawal fails, the run may still happen:
+      // its client was told `unavailable`, and events for an unknown execution are ignored.
+      const withdrawn = await executions.withdraw(executionId, caller.connectionId, now()).catch((err: unknown) => {
+        log.error({ err, executionId }, 'could not withdraw an execution');
+        return true;
+      });
+      if (withdrawn) {
+        if (failure) throw protocolError('unavailable', sent === failure ? 'queue' : 'execution store');
+        throw protocolError('rate_limited', `this socket already has ${cap} runs queued or running; wait for one to finish`, 1000);
+      }
     }
     return { type: 'accepted', requestId: msg.requestId, executionId, token };
   }

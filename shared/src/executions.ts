@@ -5,9 +5,10 @@
  * or write a final status twice.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, DeleteCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { LIMITS } from './limits.ts';
 import type { ExecutionEvent, Language, ResultMessage, Status } from './protocol.ts';
+import type { QueuedRun } from './queue.ts';
 
 export type ExecutionStatus = 'queued' | 'running' | Status;
 
@@ -42,6 +43,8 @@ export interface ExecutionItem {
   pendingOwner?: string;
   /** When the recovery sweep last enqueued it again. */
   requeuedAt?: number;
+  /** Set on the row of a run the gateway took back before answering (see `withdraw`). */
+  withdrawn?: boolean;
   ttl: number;
 }
 
@@ -88,12 +91,47 @@ export class ExecutionStore {
     }
   }
 
-  async create(item: ExecutionItem): Promise<void> {
-    await this.client.send(new PutCommand({
-      TableName: this.table,
-      Item: { ...item, pendingOwner: item.ownerConnectionId },
-      ConditionExpression: 'attribute_not_exists(executionId)',
-    }));
+  /**
+   * Writes the row of a run just accepted. False when the row is already there: the
+   * message went out beside this write and a worker's claim created it first.
+   */
+  async create(item: ExecutionItem): Promise<boolean> {
+    try {
+      await this.client.send(new PutCommand({
+        TableName: this.table,
+        Item: { ...item, pendingOwner: item.ownerConnectionId },
+        ConditionExpression: 'attribute_not_exists(executionId)',
+      }));
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Takes back a run the gateway will not accept after all (its socket was full, or a
+   * write failed), while no worker has claimed it: the row becomes a final tombstone,
+   * so a message already sent finds nothing to run and cannot create the row again.
+   * False when a worker claimed it first: the run is under way.
+   */
+  async withdraw(executionId: string, connectionId: string, now: number): Promise<boolean> {
+    try {
+      await this.client.send(new PutCommand({
+        TableName: this.table,
+        Item: {
+          executionId, connectionId, ownerConnectionId: connectionId, status: 'cancelled', withdrawn: true,
+          attempt: 0, createdAt: now, finishedAt: now, lastSeq: 0, events: [], storedBytes: 0, ttl: ttlFrom(now),
+        },
+        ConditionExpression: 'attribute_not_exists(executionId) OR #s = :queued',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':queued': 'queued' },
+      }));
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
   }
 
   async get(executionId: string): Promise<ExecutionItem | undefined> {
@@ -101,22 +139,38 @@ export class ExecutionStore {
     return out.Item as ExecutionItem | undefined;
   }
 
-  async delete(executionId: string): Promise<void> {
-    await this.client.send(new DeleteCommand({ TableName: this.table, Key: { executionId } }));
-  }
-
   /**
    * Moves a queued execution (or a running one whose lease expired: its worker died) to
    * `running` under this worker's lease. Returns the item, or undefined when someone
-   * else holds it or it is already final.
+   * else holds it or it is already final. With the queue message's `run`, a row that
+   * does not exist yet (the gateway's write is still on its way) is created from it;
+   * the gateway's own write then finds it there and leaves it alone.
    */
-  async claim(executionId: string, owner: string, now: number, leaseMs: number): Promise<ExecutionItem | undefined> {
+  async claim(executionId: string, owner: string, now: number, leaseMs: number, run?: QueuedRun): Promise<ExecutionItem | undefined> {
+    const names: Record<string, string> = { '#s': 'status' };
+    const values: Record<string, unknown> = { ':running': 'running', ':queued': 'queued', ':one': 1, ':owner': owner, ':lease': now + leaseMs, ':now': now };
+    // lastSeq moves on by one for this attempt's `started`, reserved before it is sent.
+    const sets = ['#s = :running', 'leaseOwner = :owner', 'leaseExpiresAt = :lease', 'startedAt = :now'];
+    if (run) {
+      const seed: Record<string, unknown> = {
+        ...run, ownerConnectionId: run.connectionId, pendingOwner: run.connectionId, events: [], storedBytes: 0, ttl: ttlFrom(run.createdAt),
+      };
+      Object.entries(seed).forEach(([field, value], i) => {
+        names[`#f${i}`] = field;
+        values[`:f${i}`] = value;
+        sets.push(`#f${i} = if_not_exists(#f${i}, :f${i})`);
+      });
+      values[':zero'] = 0;
+      sets.push('attempt = if_not_exists(attempt, :zero) + :one', 'lastSeq = if_not_exists(lastSeq, :zero) + :one');
+    } else {
+      sets.push('attempt = attempt + :one', 'lastSeq = lastSeq + :one');
+    }
+    const claimable = '#s = :queued OR (#s = :running AND leaseExpiresAt < :now)';
     return this.#update(executionId, {
-      // lastSeq moves on by one for this attempt's `started`, reserved before it is sent.
-      UpdateExpression: 'SET #s = :running, attempt = attempt + :one, lastSeq = lastSeq + :one, leaseOwner = :owner, leaseExpiresAt = :lease, startedAt = :now',
-      ConditionExpression: 'attribute_exists(executionId) AND (#s = :queued OR (#s = :running AND leaseExpiresAt < :now))',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':running': 'running', ':queued': 'queued', ':one': 1, ':owner': owner, ':lease': now + leaseMs, ':now': now },
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: run ? `attribute_not_exists(executionId) OR ${claimable}` : `attribute_exists(executionId) AND (${claimable})`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
     });
   }
 

@@ -1,25 +1,60 @@
 /**
- * What travels on the executions queue. The message names the execution; the claim
- * reads everything else from the executions table, which stays the one source of truth
- * (and carries the current connection after a `resume`).
+ * What travels on the executions queue: the execution's id and everything a worker needs
+ * to run it. The gateway writes the row and sends the message side by side, so a worker
+ * may claim before the row exists; its claim then creates the row from the message
+ * (see ExecutionStore.claim). The table stays the one source of truth once the row
+ * exists: it carries the current connection after a `resume`, the cancel flag, the seq.
  */
+import type { Language } from './protocol.ts';
+import type { ExecutionItem } from './executions.ts';
+
+/** The fields of an execution row that the gateway fixes when it accepts a run. */
+export type QueuedRun = Pick<ExecutionItem, 'tokenHash' | 'connectionId' | 'language' | 'code' | 'stdin' | 'timeoutMs' | 'memoryMb' | 'createdAt'>;
+
 export interface QueueMessage {
   executionId: string;
   /** Epoch ms when the gateway enqueued it: the start of `queuedMs`. */
   enqueuedAt: number;
+  /** Absent in messages from before it was added: the claim then needs the row to exist. */
+  run?: QueuedRun;
 }
 
 export function encodeQueueMessage(message: QueueMessage): string {
   return JSON.stringify(message);
 }
 
-/** Returns undefined for a body that is not ours, so a stray message cannot crash a worker. */
+/** The queue message for an execution row, as the gateway and the recovery sweep send it. */
+export function queueMessageFor(item: Pick<ExecutionItem, 'executionId' | 'createdAt' | 'ownerConnectionId'> & QueuedRun): QueueMessage {
+  const { executionId, createdAt, ownerConnectionId, tokenHash, language, code, stdin, timeoutMs, memoryMb } = item;
+  // The owner, not the current connection: a row created from this message starts as the gateway's did.
+  return { executionId, enqueuedAt: createdAt, run: { tokenHash, connectionId: ownerConnectionId, language, code, stdin, timeoutMs, memoryMb, createdAt } };
+}
+
+const LANGUAGES: ReadonlySet<unknown> = new Set<Language>(['javascript', 'typescript']);
+
+function decodeRun(value: unknown): QueuedRun | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const r = value as Record<string, unknown>;
+  const strings = ['tokenHash', 'connectionId', 'code', 'stdin'].every((k) => typeof r[k] === 'string');
+  const numbers = ['timeoutMs', 'memoryMb', 'createdAt'].every((k) => Number.isFinite(r[k]));
+  if (!strings || !numbers || !LANGUAGES.has(r.language)) return undefined;
+  return {
+    tokenHash: r.tokenHash as string, connectionId: r.connectionId as string, language: r.language as Language,
+    code: r.code as string, stdin: r.stdin as string, timeoutMs: r.timeoutMs as number, memoryMb: r.memoryMb as number, createdAt: r.createdAt as number,
+  };
+}
+
+/**
+ * Returns undefined for a body that is not ours, so a stray message cannot crash a
+ * worker. A malformed `run` is left out: the claim then works from the row alone.
+ */
 export function decodeQueueMessage(body: string | undefined): QueueMessage | undefined {
   if (!body) return undefined;
   try {
     const value = JSON.parse(body) as Partial<QueueMessage>;
     if (typeof value.executionId === 'string' && typeof value.enqueuedAt === 'number') {
-      return { executionId: value.executionId, enqueuedAt: value.enqueuedAt };
+      const run = decodeRun(value.run);
+      return { executionId: value.executionId, enqueuedAt: value.enqueuedAt, ...(run ? { run } : {}) };
     }
   } catch {
     // fall through

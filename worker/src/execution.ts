@@ -51,7 +51,7 @@ export async function processMessage(deps: ExecutionDeps, message: Message): Pro
   }
   const { executionId } = body;
   const { timing } = deps;
-  const item = await executions.claim(executionId, owner, Date.now(), timing.leaseMs);
+  const item = await executions.claim(executionId, owner, Date.now(), timing.leaseMs, body.run);
   if (!item) {
     const current = await executions.get(executionId);
     if (!current || isFinal(current.status)) {

@@ -12,7 +12,7 @@ import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, type S
 import type { Logger } from 'pino';
 import { QUEUES, type ResultMessage } from '@playground/shared';
 import { isFinal, type ExecutionStore } from '@playground/shared/executions';
-import { decodeQueueMessage, encodeQueueMessage } from '@playground/shared/queue';
+import { decodeQueueMessage, encodeQueueMessage, queueMessageFor } from '@playground/shared/queue';
 import type { Delivery } from '@playground/shared/delivery';
 
 export interface RecoveryOptions {
@@ -120,7 +120,7 @@ export class Recovery {
     const now = Date.now();
     const stranded = await executions.stranded(now, now - (this.#o.strandedAfterMs ?? 60_000));
     for (const item of stranded) {
-      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeQueueMessage({ executionId: item.executionId, enqueuedAt: item.createdAt }) }));
+      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeQueueMessage(queueMessageFor(item)) }));
       await executions.markRequeued(item.executionId, now);
       log.warn({ executionId: item.executionId, status: item.status }, 'enqueued a stranded execution again');
     }

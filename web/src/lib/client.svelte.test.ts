@@ -100,6 +100,34 @@ describe('PlaygroundClient', () => {
     expect(ctx.seqs()).toEqual([1, 2, 3, 4]);
   });
 
+  it('holds events that overtake their accepted and hands them over, in order, once it arrives', () => {
+    const ctx = setup();
+    ctx.factory.last.open();
+    const handle = ctx.client.run({ language: 'javascript', code: '1' }, ctx.handlers);
+    const socket = ctx.factory.last;
+    socket.receive(output(2, 'early\n'));
+    socket.receive(started());
+    socket.receive(result(3));
+    expect(ctx.seqs()).toEqual([]);
+    socket.receive({ type: 'accepted', requestId: handle.requestId, executionId: EX, token: 'tok' });
+    expect(ctx.seqs()).toEqual([1, 2, 3]);
+    expect(ctx.events.at(-1)).toMatchObject({ type: 'result', status: 'succeeded' });
+  });
+
+  it('forgets events for an execution that is never accepted here, and keeps only a bounded number', () => {
+    const ctx = setup({ gapMs: 1000 });
+    ctx.factory.last.open();
+    const socket = ctx.factory.last;
+    socket.receive(started());
+    vi.advanceTimersByTime(1001);
+    // Held past gapMs, they are dropped when more arrive; a later accepted for them gets nothing old.
+    for (let i = 0; i < 40; i++) socket.receive({ ...started(), executionId: `ex_other_${i}` });
+    accept(ctx);
+    expect(ctx.seqs()).toEqual([]);
+    socket.receive(started());
+    expect(ctx.seqs()).toEqual([1]);
+  });
+
   it('skips a gap that never fills, so a result is not held back for longer than gapMs', () => {
     const ctx = setup({ gapMs: 1000 });
     ctx.factory.last.open();

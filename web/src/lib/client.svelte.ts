@@ -13,6 +13,9 @@
  *   dropped, early arrivals wait for the gap to fill. A gap that never fills (a replay
  *   past the stored output cap) is skipped after `gapMs`, and a `result` is never held
  *   back by one for longer than that.
+ * - Events that arrive before their run's `accepted` (the worker's posts and the route
+ *   response travel separately, so they can overtake it) are held for a short while
+ *   and handed over once `accepted` names their execution.
  */
 import type {
   ClientMessage,
@@ -118,6 +121,10 @@ interface PendingRequest {
   timer: ReturnType<typeof setTimeout>;
 }
 
+/** Bounds of what is held for executions not yet accepted. */
+const EARLY_EXECUTIONS = 16;
+const EARLY_EVENTS = 256;
+
 const defaultSocketFactory: SocketFactory = (url) => new WebSocket(url) as unknown as SocketLike;
 
 export class PlaygroundClient {
@@ -136,6 +143,8 @@ export class PlaygroundClient {
   readonly #prefix: string;
   readonly #runs = new Map<string, Tracked>();
   readonly #byExecution = new Map<string, Tracked>();
+  /** Events for executions not (yet) known here, oldest first; bounded (see #holdEarly). */
+  readonly #early = new Map<string, { at: number; events: ExecutionEvent[] }>();
   readonly #requests = new Map<string, PendingRequest>();
   readonly #onOnline = () => this.reconnectNow();
 
@@ -357,7 +366,10 @@ export class PlaygroundClient {
         tracked.token = message.token;
         this.#byExecution.set(message.executionId, tracked);
         tracked.handlers.onAccepted?.(message.executionId);
-        if (tracked.cancelRequested) this.#send({ action: 'cancel', executionId: message.executionId });
+        const early = this.#early.get(message.executionId);
+        this.#early.delete(message.executionId);
+        for (const event of early?.events ?? []) this.#deliver(tracked, event);
+        if (tracked.cancelRequested && !tracked.done) this.#send({ action: 'cancel', executionId: message.executionId });
         return;
       }
       case 'rejected':
@@ -369,6 +381,7 @@ export class PlaygroundClient {
       case 'result': {
         const tracked = this.#byExecution.get(message.executionId);
         if (tracked) this.#deliver(tracked, message);
+        else this.#holdEarly(message);
         return;
       }
       case 'shared':
@@ -409,6 +422,22 @@ export class PlaygroundClient {
       clearTimeout(request.timer);
       request.reject(new RequestError(error.code, error.message));
     }
+  }
+
+  /**
+   * Keeps an event whose `accepted` has not arrived. Most belong to a run about to be
+   * accepted; the rest (a run this client was told failed, another tab's) must not pile
+   * up: entries expire after `gapMs` and only a few executions and events are kept.
+   */
+  #holdEarly(event: ExecutionEvent): void {
+    const now = Date.now();
+    for (const [id, entry] of this.#early) {
+      if (now - entry.at <= this.#options.gapMs && this.#early.size < EARLY_EXECUTIONS) break;
+      this.#early.delete(id);
+    }
+    let entry = this.#early.get(event.executionId);
+    if (!entry) this.#early.set(event.executionId, (entry = { at: now, events: [] }));
+    if (entry.events.length < EARLY_EVENTS) entry.events.push(event);
   }
 
   #deliver(tracked: Tracked, event: ExecutionEvent): void {

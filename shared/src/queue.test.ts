@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { decodeQueueMessage, encodeQueueMessage, queueMessageFor, type QueuedRun } from './queue.ts';
+
+const run: QueuedRun = {
+  tokenHash: 'h', connectionId: 'c1', language: 'typescript', code: 'let x: number = 1', stdin: 'in', timeoutMs: 5000, memoryMb: 64, createdAt: 1700000000000,
+};
+
+describe('queue messages', () => {
+  it('carry the run through an encode and decode unchanged', () => {
+    const message = { executionId: 'ex_1', enqueuedAt: 1700000000000, run };
+    expect(decodeQueueMessage(encodeQueueMessage(message))).toEqual(message);
+  });
+
+  it('are built from a row with its owner as the connection, even after a resume moved delivery', () => {
+    const message = queueMessageFor({ ...run, executionId: 'ex_2', connectionId: 'c-after-resume', ownerConnectionId: 'c1' });
+    expect(message).toEqual({ executionId: 'ex_2', enqueuedAt: run.createdAt, run });
+  });
+
+  it('from before the run was added still decode, without one', () => {
+    expect(decodeQueueMessage('{"executionId":"ex_3","enqueuedAt":5}')).toEqual({ executionId: 'ex_3', enqueuedAt: 5 });
+  });
+
+  it('with a malformed run decode without it, so the claim falls back to the row alone', () => {
+    for (const bad of [{ ...run, language: 'python' }, { ...run, code: 42 }, { ...run, timeoutMs: 'soon' }, 'run', null]) {
+      expect(decodeQueueMessage(JSON.stringify({ executionId: 'ex_4', enqueuedAt: 5, run: bad }))).toEqual({ executionId: 'ex_4', enqueuedAt: 5 });
+    }
+  });
+
+  it('that are not ours decode to nothing', () => {
+    for (const body of [undefined, '', 'not json', '[]', '{"executionId":1,"enqueuedAt":5}', '{"executionId":"ex"}']) {
+      expect(decodeQueueMessage(body)).toBeUndefined();
+    }
+  });
+});
