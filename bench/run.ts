@@ -18,6 +18,11 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startLocalStack, type LocalStack } from '@playground/local';
+import { hashToken, newExecutionId, type ResultMessage } from '@playground/shared';
+import { ExecutionStore, ttlFrom, type ExecutionItem } from '@playground/shared/executions';
+import { encodeQueueMessage, queueMessageFor } from '@playground/shared/queue';
+import { Delivery } from '@playground/shared/delivery';
+import { Executor } from '../worker/src/sandbox/executor.ts';
 import { benchSandbox } from '../worker/src/sandbox/bench.ts';
 import {
   BenchSocket, childrenOf, closedLoop, cpuMs, endProgress, machine, openSockets, progressLine, rssKiB, sleep, summarize, type Summary,
@@ -47,6 +52,9 @@ const WORKERS = Number(flags.workers);
 const CONCURRENCY = Number(flags.concurrency);
 const HELLO = "console.log('Hello, world!')";
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+// For the clients built from the environment (the management API's, as the worker builds it).
+process.env.AWS_ACCESS_KEY_ID ??= credentials.accessKeyId;
+process.env.AWS_SECRET_ACCESS_KEY ??= credentials.secretAccessKey;
 const results: Record<string, unknown> = { machine: machine(), loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100), sizes: SIZES, workers: WORKERS, concurrency: CONCURRENCY };
 const step = (text: string) => console.error(`[bench] ${text}`);
 let totalRuns = 0;
@@ -109,6 +117,96 @@ async function floor(stack: LocalStack) {
   } finally {
     db.destroy();
     sqs.destroy();
+  }
+}
+
+/**
+ * The CPU floor of one run: each store, queue and management-API call a hello world
+ * makes in this design, made from this process against the stack's own emulators and
+ * gateway, with the CPU of every process involved counted (this one's SDK client
+ * stands for the service that makes the call); plus one fresh isolate from the
+ * sandbox's snapshot, created and run in this process. However little the services
+ * added, no run could cost less, so the machine's cores divided by it is the most runs
+ * per second this machine could give the design.
+ */
+export async function cpuFloor(stack: LocalStack) {
+  const n = SIZES.floorRuns;
+  const processes = () => [stack.gateway.pid, stack.emulators.processes.dynamodb.pid, stack.emulators.processes.sqs.pid];
+  const cpuNow = () => {
+    const own = process.cpuUsage();
+    return (own.user + own.system) / 1000 + processes().reduce<number>((sum, pid) => sum + (cpuMs(pid) ?? 0), 0);
+  };
+  const perCall = async (label: string, once: (i: number) => Promise<unknown>) => {
+    for (let i = 0; i < 20; i++) await once(-1 - i);
+    const before = cpuNow();
+    for (let i = 0; i < n; i++) {
+      await once(i);
+      if (i % 50 === 0) progressLine(`[bench] CPU floor: ${label} ${i}/${n}`);
+    }
+    endProgress();
+    return Math.round(((cpuNow() - before) / n) * 1000) / 1000;
+  };
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials, endpoint: stack.emulators.dynamodbEndpoint }), { marshallOptions: { removeUndefinedValues: true } });
+  const sqs = new SQSClient({ region: 'us-east-1', credentials, endpoint: stack.emulators.sqsEndpoint });
+  const delivery = new Delivery(stack.url, 'us-east-1');
+  const executions = new ExecutionStore(db, stack.store.executionsTable);
+  const socket = await BenchSocket.connect(stack.socketUrl);
+  try {
+    // The socket's connection id, from the row of a run it owns; posts go to it.
+    const connectionId = (await executions.get((await socket.run(HELLO)).executionId))!.connectionId;
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'bench-cpu-floor' }));
+    const rows: ExecutionItem[] = [];
+    const row = () => {
+      const createdAt = Date.now();
+      const item: ExecutionItem = {
+        executionId: newExecutionId(), tokenHash: hashToken('bench'), connectionId: 'bench-floor', ownerConnectionId: 'bench-floor', language: 'javascript', code: HELLO, stdin: '',
+        timeoutMs: 5000, memoryMb: 64, status: 'queued', attempt: 0, createdAt, lastSeq: 0, events: [], storedBytes: 0, ttl: ttlFrom(createdAt),
+      };
+      rows.push(item);
+      return item;
+    };
+    const result = (item: ExecutionItem): ResultMessage => ({
+      type: 'result', executionId: item.executionId, seq: 3, status: 'succeeded', stats: { wallMs: 1, cpuMs: 1, queuedMs: 1 }, truncated: false,
+    });
+    const calls = {
+      putItem: await perCall('PutItem (the row)', () => executions.create(row())),
+      // A socket with nothing pending, as a socket that sends a run usually is.
+      queryPending: await perCall('Query (the per-socket cap)', () => executions.countPending(connectionId, Date.now())),
+      sendMessage: await perCall('SendMessage', () => sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: encodeQueueMessage(queueMessageFor(row())) }))),
+      receiveAndDelete: await perCall('ReceiveMessage + DeleteMessage', async () => {
+        const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1 }));
+        for (const m of out.Messages ?? []) await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: m.ReceiptHandle }));
+      }),
+      claim: await perCall('UpdateItem (the claim)', (i) => executions.claim(rows[Math.max(0, i) % rows.length]!.executionId, 'bench', Date.now(), 30_000)),
+      finish: await perCall('UpdateItem (the final write)', (i) => {
+        const item = rows[Math.max(0, i) % rows.length]!;
+        return executions.finish(item.executionId, result(item), [result(item)], 0, Date.now(), { anyUnfinished: true });
+      }),
+      // Three per run: started, output, result. Each reaches the socket as one frame.
+      postToConnection: await perCall('PostToConnection', () => delivery.post(connectionId, { type: 'pong' })),
+    };
+    // Whatever the loops left unfinished is ended, so the recovery sweep has nothing to pick up.
+    for (const item of rows) await executions.finish(item.executionId, result(item), [], 0, Date.now(), { anyUnfinished: true });
+    step('CPU floor: fresh isolates from the runtime snapshot, in this process');
+    const executor = new Executor({ warmIsolates: 1 });
+    let isolate: number;
+    try {
+      await executor.prewarm();
+      isolate = await perCall('fresh isolate + hello world', async () => {
+        await executor.run({ executionId: 'floor', language: 'javascript', code: HELLO, stdin: '', timeoutMs: 5000, memoryMb: 64, maxOutputBytes: 1 << 20 }, () => {});
+        await executor.prewarm();
+      });
+    } finally {
+      executor.close();
+    }
+    const perRunMs = calls.putItem + calls.queryPending + calls.sendMessage + calls.receiveAndDelete + calls.claim + calls.finish + 3 * calls.postToConnection + isolate;
+    const cores = machine().cores as number;
+    return { calls, isolate, perRunMs: Math.round(perRunMs * 100) / 100, cores, ceilingRunsPerSecond: Math.round((cores * 1000) / perRunMs) };
+  } finally {
+    socket.close();
+    delivery.destroy();
+    sqs.destroy();
+    db.destroy();
   }
 }
 
@@ -205,8 +303,8 @@ async function throughput(stack: LocalStack, sockets: number, seconds: number) {
 
 /**
  * CPU time per component, to see where a run's cost goes: the gateway, the workers, their
- * sandbox processes, and this process (the emulators and the clients live here, as the
- * emulators live in `npm start`'s own process).
+ * sandbox processes, the emulators (dynalite and fauxqs, a process each: the part of a
+ * run's cost that AWS carries in the cloud), and this process (the clients).
  */
 function cpuSnapshot(stack: LocalStack) {
   const workers = [...stack.workers].map((w) => w.pid!);
@@ -216,13 +314,14 @@ function cpuSnapshot(stack: LocalStack) {
     gateway: cpuMs(stack.gateway.pid) ?? 0,
     workers: sum(workers),
     sandboxes: sum(workers.flatMap((pid) => childrenOf(pid))),
-    benchAndEmulators: (usage.user + usage.system) / 1000,
+    emulators: (cpuMs(stack.emulators.processes.dynamodb.pid) ?? 0) + (cpuMs(stack.emulators.processes.sqs.pid) ?? 0),
+    client: (usage.user + usage.system) / 1000,
   };
 }
 
 function cpuPerRun(before: ReturnType<typeof cpuSnapshot>, after: ReturnType<typeof cpuSnapshot>, runs: number) {
   const per = (k: keyof typeof before) => Math.round(((after[k] - before[k]) / Math.max(1, runs)) * 100) / 100;
-  return { gateway: per('gateway'), workers: per('workers'), sandboxes: per('sandboxes'), benchAndEmulators: per('benchAndEmulators') };
+  return { gateway: per('gateway'), workers: per('workers'), sandboxes: per('sandboxes'), emulators: per('emulators'), client: per('client') };
 }
 
 function memory(stack: LocalStack) {
@@ -286,6 +385,7 @@ async function main(): Promise<void> {
   try {
     results.memoryAtStart = memory(stack);
     results.floor = await floor(stack);
+    results.cpuFloor = await cpuFloor(stack);
     step('hello world, idle, one at a time');
     const idle = await helloWorld(stack.socketUrl, SIZES.helloRuns, 'hello world', stack);
     results.helloWorld = idle;
@@ -341,9 +441,14 @@ export function table(r: Record<string, any>, fl: Record<string, any>): string {
   row('floor: DynamoDB conditional UpdateItem', ms(fl.updateItem.p50), ms(fl.updateItem.p99));
   row('floor: SQS SendMessage -> ReceiveMessage (fauxqs)', ms(fl.sendReceive.p50), ms(fl.sendReceive.p99), 'long poll already waiting');
   row('floor: minimal path (Put + Send->Receive + 2 Update + isolate)', ms(fl.minimalPathP50), '', 'sum of medians');
+  const cf = r.cpuFloor;
+  if (cf) {
+    const c = cf.calls;
+    row('floor: CPU of one run (all processes)', ms(cf.perRunMs), '', `at most ${cf.ceilingRunsPerSecond} runs/s on ${cf.cores} cores; CPU ms: PutItem ${c.putItem}, Query ${c.queryPending}, SendMessage ${c.sendMessage}, Receive+Delete ${c.receiveAndDelete}, claim ${c.claim}, final write ${c.finish}, 3 x PostToConnection ${c.postToConnection}, fresh isolate + run ${cf.isolate}`);
+  }
   const h = r.helloWorld;
   row(`hello world end to end, idle, ${h.n} runs`, ms(h.p50), ms(h.p99), `${(h.p50 / fl.minimalPathP50).toFixed(1)}x the minimal path, ${(h.p50 / fl.bareIsolate.p50).toFixed(1)}x the bare isolate`);
-  const cpu = (c: any) => (c ? `CPU ms per run: gateway ${c.gateway}, workers ${c.workers}, sandboxes ${c.sandboxes}, emulators+client ${c.benchAndEmulators}` : '');
+  const cpu = (c: any) => (c ? `CPU ms per run: gateway ${c.gateway}, workers ${c.workers}, sandboxes ${c.sandboxes}, emulators ${c.emulators}, client ${c.client}` : '');
   const b = h.breakdownP50;
   row('  where the time goes (p50 of each, ms from the run frame)', '', '', `accepted ${ms(b.accepted)}, started ${ms(b.started)}, result ${ms(h.p50)}; sandbox wall ${ms(b.sandboxWall)}; queuedMs (gateway write -> claim) ${ms(b.queued)}`);
   if (h.cpuMsPerRun) row('  where the CPU goes (idle hello world)', '', '', cpu(h.cpuMsPerRun));

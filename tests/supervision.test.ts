@@ -2,6 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '@playground/local';
 import { TestClient, stdoutOf } from './client.ts';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sleep } from './fleet.ts';
 
 let stack: LocalStack;
@@ -31,3 +35,31 @@ describe('worker supervision', () => {
     expect(stack.workers.size).toBe(0);
   });
 });
+
+describe('emulator processes', () => {
+  it('stop by themselves when the process that started them is killed, so nothing is left listening', async () => {
+    const script = `
+      const { startEmulators } = await import(${JSON.stringify(new URL('../local/src/emulators.ts', import.meta.url).href)});
+      const e = await startEmulators({});
+      console.log(JSON.stringify([e.processes.dynamodb.pid, e.processes.sqs.pid]));
+      setInterval(() => {}, 1000);`;
+    // A file, not --eval: forks inherit the parent's flags, and --input-type would break theirs.
+    const file = join(mkdtempSync(join(tmpdir(), 'emulators-')), 'parent.mjs');
+    writeFileSync(file, script);
+    const parent = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const pids = await new Promise<number[]>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(JSON.parse(String(d)) as number[])));
+    expect(pids.every(alive)).toBe(true);
+    parent.kill('SIGKILL');
+    for (let i = 0; i < 100 && pids.some(alive); i++) await sleep(50);
+    expect(pids.filter(alive)).toEqual([]);
+  });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,39 +1,40 @@
 /**
  * The embedded cloud: dynalite speaks DynamoDB's API (kept on disk under the data
  * folder, so a restart keeps past executions) and fauxqs speaks SQS's (in memory; the
- * recovery sweep re-enqueues what a restart dropped). Both listen on loopback only.
+ * recovery sweep re-enqueues what a restart dropped). Each runs in a child process of
+ * its own (see emulator-main.ts) and listens on loopback only.
  */
-import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import dynalite from 'dynalite';
-import { startFauxqs } from 'fauxqs';
+import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import { startProcess, stopProcess, type LogSink } from './processes.ts';
 
 export interface Emulators {
   dynamodbEndpoint: string;
   sqsEndpoint: string;
+  /** The emulator processes, for measuring them. */
+  processes: { dynamodb: ChildProcess; sqs: ChildProcess };
   close(): Promise<void>;
 }
 
-export async function startEmulators(opts: { dataDir?: string }): Promise<Emulators> {
-  const dbOptions: Record<string, unknown> = { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
-  if (opts.dataDir) {
-    mkdirSync(opts.dataDir, { recursive: true });
-    dbOptions.path = opts.dataDir;
+const ENTRY = fileURLToPath(new URL('./emulator-main.ts', import.meta.url));
+
+export async function startEmulators(opts: { dataDir?: string; log?: LogSink }): Promise<Emulators> {
+  const env = { PATH: process.env.PATH ?? '' };
+  const [dynamodb, sqs] = await Promise.allSettled([
+    startProcess('dynamodb', ENTRY, env, opts.log, 30_000, ['dynamodb', ...(opts.dataDir ? [opts.dataDir] : [])]),
+    startProcess('sqs', ENTRY, env, opts.log, 30_000, ['sqs']),
+  ]);
+  if (dynamodb.status === 'rejected' || sqs.status === 'rejected') {
+    for (const started of [dynamodb, sqs]) if (started.status === 'fulfilled') await stopProcess(started.value.child, 'SIGTERM', 5000);
+    throw (dynamodb.status === 'rejected' ? dynamodb.reason : (sqs as PromiseRejectedResult).reason) as Error;
   }
-  const db = dynalite(dbOptions) as Server;
-  await new Promise<void>((resolve, reject) => {
-    db.once('error', reject);
-    db.listen(0, '127.0.0.1', () => resolve());
-  });
-  const sqs = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });
+  const endpoint = (ready: Record<string, unknown>) => `http://127.0.0.1:${ready.port as number}`;
   return {
-    dynamodbEndpoint: `http://127.0.0.1:${(db.address() as AddressInfo).port}`,
-    sqsEndpoint: `http://127.0.0.1:${sqs.port}`,
+    dynamodbEndpoint: endpoint(dynamodb.value.ready),
+    sqsEndpoint: endpoint(sqs.value.ready),
+    processes: { dynamodb: dynamodb.value.child, sqs: sqs.value.child },
     async close() {
-      await sqs.stop();
-      db.closeAllConnections?.();
-      await new Promise<void>((resolve) => db.close(() => resolve()));
+      await Promise.all([stopProcess(sqs.value.child, 'SIGTERM', 5000), stopProcess(dynamodb.value.child, 'SIGTERM', 5000)]);
     },
   };
 }

@@ -36,8 +36,8 @@ export interface Started {
 }
 
 /** Forks a service and resolves when it reports ready over IPC; rejects if it exits first. */
-export function startProcess(name: string, entry: string, env: Record<string, string>, sink: LogSink | undefined, timeoutMs = 30_000): Promise<Started> {
-  const child = fork(entry, [], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+export function startProcess(name: string, entry: string, env: Record<string, string>, sink: LogSink | undefined, timeoutMs = 30_000, args: string[] = []): Promise<Started> {
+  const child = fork(entry, args, { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   // The last lines are kept so that a service that dies at start says why even when its log is dropped.
   const recent: string[] = [];
   for (const stream of [child.stdout!, child.stderr!]) {

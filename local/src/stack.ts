@@ -91,7 +91,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   if (opts.fresh && opts.dataDir) rmSync(opts.dataDir, { recursive: true, force: true });
 
   progress('starting DynamoDB (dynalite) and SQS (fauxqs)');
-  const emulators = await startEmulators(opts.dataDir ? { dataDir: opts.dataDir } : {});
+  const emulators = await startEmulators({ ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.log ? { log: opts.log } : {}) });
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   const region = 'us-east-1';
   let gateway: ChildProcess | undefined;
