@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLocalStack, type LocalStack } from '@playground/local';
 import { hashToken, newExecutionId } from '@playground/shared';
-import { ttlFrom } from '@playground/shared/executions';
+import { ttlFrom, type ExecutionItem } from '@playground/shared/executions';
 import { encodeQueueMessage, queueMessageFor } from '@playground/shared/queue';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { ChildProcess } from 'node:child_process';
 import { TestClient, stdoutOf } from './client.ts';
 import { childrenOf, clientsFor, sleep } from './fleet.ts';
@@ -28,6 +28,28 @@ const onlyWorker = (): ChildProcess => {
 };
 const ticking = (n: number, ms: number) => `for (let i = 0; i < ${n}; i++) { console.log('tick ' + i); await new Promise((r) => setTimeout(r, ${ms})); }`;
 const ticks = (n: number) => Array.from({ length: n }, (_, i) => `tick ${i}\n`).join('');
+/** This socket's connection id, read from the row of a run it owns. */
+const connectionOf = async (client: TestClient): Promise<string> => {
+  const probe = await client.run('1');
+  await probe.result();
+  return (await aws.executions.get(probe.executionId))!.connectionId;
+};
+/** A row as the gateway writes it for `code`, owned by `connectionId`. */
+const queuedRow = (connectionId: string, code: string, createdAt = Date.now()): ExecutionItem => ({
+  executionId: newExecutionId(), tokenHash: hashToken('t'), connectionId, ownerConnectionId: connectionId, language: 'javascript', code, stdin: '',
+  timeoutMs: 5000, memoryMb: 64, status: 'queued', attempt: 0, createdAt, lastSeq: 0, events: [], storedBytes: 0, ttl: ttlFrom(createdAt),
+});
+/** Waits until the executions queue holds no message, visible or in flight. */
+const queueDrained = async (): Promise<void> => {
+  for (let i = 0; i < 100; i++) {
+    const { Attributes: a } = await aws.sqs.send(new GetQueueAttributesCommand({
+      QueueUrl: stack.store.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }));
+    if (Number(a?.ApproximateNumberOfMessages) === 0 && Number(a?.ApproximateNumberOfMessagesNotVisible) === 0) return;
+    await sleep(100);
+  }
+  throw new Error('the executions queue did not drain within 10 s');
+};
 
 beforeAll(async () => {
   stack = await startLocalStack({
@@ -229,16 +251,9 @@ describe('cancel', () => {
 describe('recovery sweep', () => {
   it('finds an execution written as queued whose enqueue never happened, and runs it', async () => {
     const client = await connect();
-    // Learn this socket's connection id from a run it owns.
-    const probe = await client.run('1');
-    await probe.result();
-    const connectionId = (await aws.executions.get(probe.executionId))!.connectionId;
-    const executionId = newExecutionId();
-    const createdAt = Date.now() - 5000;
-    await aws.executions.create({
-      executionId, tokenHash: hashToken('t'), connectionId, ownerConnectionId: connectionId, language: 'javascript', code: "console.log('rescued')", stdin: '',
-      timeoutMs: 5000, memoryMb: 64, status: 'queued', attempt: 0, createdAt, lastSeq: 0, events: [], storedBytes: 0, ttl: ttlFrom(createdAt),
-    });
+    const row = queuedRow(await connectionOf(client), "console.log('rescued')", Date.now() - 5000);
+    const { executionId } = row;
+    await aws.executions.create(row);
     const result = await client.waitFor((m) => m.type === 'result' && m.executionId === executionId);
     expect(result).toMatchObject({ status: 'succeeded' });
     expect(stdoutOf(client.eventsOf(executionId))).toBe('rescued\n');
@@ -248,15 +263,9 @@ describe('recovery sweep', () => {
 describe('the row and the message, written side by side', () => {
   it('a message claimed before its row exists creates the row from the message and runs it; the late row write leaves it alone', async () => {
     const client = await connect();
-    const probe = await client.run('1');
-    await probe.result();
-    const connectionId = (await aws.executions.get(probe.executionId))!.connectionId;
-    const executionId = newExecutionId();
-    const createdAt = Date.now();
-    const item = {
-      executionId, tokenHash: hashToken('t'), connectionId, ownerConnectionId: connectionId, language: 'javascript' as const, code: "console.log('from the message')", stdin: '',
-      timeoutMs: 5000, memoryMb: 64, status: 'queued' as const, attempt: 0, createdAt, lastSeq: 0, events: [], storedBytes: 0, ttl: ttlFrom(createdAt),
-    };
+    const connectionId = await connectionOf(client);
+    const item = queuedRow(connectionId, "console.log('from the message')");
+    const { executionId } = item;
     await aws.sqs.send(new SendMessageCommand({ QueueUrl: stack.store.queueUrl, MessageBody: encodeQueueMessage(queueMessageFor(item)) }));
     const result = await client.waitFor((m) => m.type === 'result' && m.executionId === executionId);
     expect(result).toMatchObject({ status: 'succeeded', seq: 3 });
@@ -268,18 +277,11 @@ describe('the row and the message, written side by side', () => {
 
   it('a withdrawn run is a tombstone: its message, delivered after, runs nothing and is consumed', async () => {
     const client = await connect();
-    const probe = await client.run('1');
-    await probe.result();
-    const connectionId = (await aws.executions.get(probe.executionId))!.connectionId;
-    const executionId = newExecutionId();
-    const createdAt = Date.now();
-    expect(await aws.executions.withdraw(executionId, connectionId, createdAt)).toBe(true);
-    const run = { tokenHash: hashToken('t'), connectionId, language: 'javascript' as const, code: "console.log('must not run')", stdin: '', timeoutMs: 5000, memoryMb: 64, createdAt };
-    await aws.sqs.send(new SendMessageCommand({ QueueUrl: stack.store.queueUrl, MessageBody: encodeQueueMessage({ executionId, enqueuedAt: createdAt, run }) }));
-    // A run sent after it goes through the same single worker, so by its result the message was handled.
-    await sleep(300);
-    const after = await client.run("console.log('after')");
-    await after.result();
+    const row = queuedRow(await connectionOf(client), "console.log('must not run')");
+    const { executionId } = row;
+    expect(await aws.executions.withdraw(executionId, row.connectionId, Date.now())).toBe(true);
+    await aws.sqs.send(new SendMessageCommand({ QueueUrl: stack.store.queueUrl, MessageBody: encodeQueueMessage(queueMessageFor(row)) }));
+    await queueDrained();
     expect(client.eventsOf(executionId)).toEqual([]);
     expect(await aws.executions.get(executionId)).toMatchObject({ status: 'cancelled', withdrawn: true, attempt: 0 });
     expect((await aws.executions.get(executionId))!.code).toBeUndefined();
