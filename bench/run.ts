@@ -25,7 +25,7 @@ import { Delivery } from '@playground/shared/delivery';
 import { Executor } from '../worker/src/sandbox/executor.ts';
 import { benchSandbox } from '../worker/src/sandbox/bench.ts';
 import {
-  BenchSocket, childrenOf, closedLoop, cpuMs, endProgress, machine, openSockets, progressLine, rssKiB, sleep, summarize, type Summary,
+  BenchSocket, calibrationMs, childrenOf, closedLoop, cpuMs, endProgress, machine, openSockets, progressLine, rssKiB, sleep, summarize, type Summary,
 } from './lib.ts';
 import { simulatePolling } from './polling.ts';
 
@@ -55,7 +55,10 @@ const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 // For the clients built from the environment (the management API's, as the worker builds it).
 process.env.AWS_ACCESS_KEY_ID ??= credentials.accessKeyId;
 process.env.AWS_SECRET_ACCESS_KEY ??= credentials.secretAccessKey;
-const results: Record<string, unknown> = { machine: machine(), loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100), sizes: SIZES, workers: WORKERS, concurrency: CONCURRENCY };
+const results: Record<string, unknown> = {
+  machine: machine(), loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100), calibrationMsAtStart: calibrationMs(),
+  sizes: SIZES, workers: WORKERS, concurrency: CONCURRENCY,
+};
 const step = (text: string) => console.error(`[bench] ${text}`);
 let totalRuns = 0;
 
@@ -440,6 +443,7 @@ async function main(): Promise<void> {
   results.totalRuns = totalRuns;
   results.durationSeconds = Math.round((performance.now() - began) / 1000);
   results.loadAverageAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
+  results.calibrationMsAtEnd = calibrationMs();
 
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   writeFileSync(new URL(`./results-${stamp}.json`, import.meta.url), JSON.stringify(results, null, 2));
@@ -487,7 +491,7 @@ export function table(r: Record<string, any>, fl: Record<string, any>): string {
   const p = r.pollingBaseline;
   row('polling baseline (simulated): hello world', ms(p.latency.p50), ms(p.latency.p99), `${(p.latency.p50 / h.p50).toFixed(0)}x push; saturated ${p.saturatedRunsPerSecond} runs/s`);
   const lines = [
-    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}; ${m.date}; load average ${r.loadAverageAtStart.join(' ')} at start, ${r.loadAverageAtEnd.join(' ')} at end`,
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}; ${m.date}; load average ${r.loadAverageAtStart.join(' ')} at start, ${r.loadAverageAtEnd.join(' ')} at end; calibration loop ${r.calibrationMsAtStart} ms at start, ${r.calibrationMsAtEnd} ms at end (lower is faster)`,
     `Stack: ${r.workers} worker processes x ${r.concurrency} sandboxes, one gateway, dynalite + fauxqs; ${r.totalRuns} runs in ${r.durationSeconds} s`,
     '',
     '| figure | p50 | p99 | notes |',
