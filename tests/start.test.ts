@@ -1,8 +1,13 @@
-/** `npm start` as a person meets it: the port it wants may be taken. */
+/** `npm start` as a person meets it: the port it wants may be taken; Ctrl+C ends it. */
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TestClient, stdoutOf } from './client.ts';
+import { sleep } from './fleet.ts';
 
 const MAIN = fileURLToPath(new URL('../local/src/main.ts', import.meta.url));
 
@@ -22,6 +27,43 @@ describe('npm start', () => {
       expect(stderr).not.toMatch(/\n\s+at /);
     } finally {
       blocker.close();
+    }
+  });
+
+  it('on Ctrl+C (SIGINT to its whole process group) lets a running program finish and deliver its result, then leaves nothing running', async () => {
+    const free = createServer();
+    await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = free.address() as { port: number };
+    await new Promise<void>((resolve) => free.close(() => resolve()));
+    // Its own process group, as a terminal gives it; a data folder of the test's own.
+    const child = spawn(process.execPath, [MAIN], {
+      detached: true,
+      env: { ...process.env, PORT: String(port), WORKERS: '1', LOG_LEVEL: 'warn', DATA_DIR: mkdtempSync(join(tmpdir(), 'start-data-')) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      for (let i = 0; i < 300 && !stdout.includes('ready at'); i++) await sleep(100);
+      expect(stdout).toContain('ready at');
+      const client = await TestClient.connect(`ws://127.0.0.1:${port}/ws`);
+      const run = await client.run("for (let i = 0; i < 3; i++) { console.log('tick ' + i); await new Promise((r) => setTimeout(r, 300)); }");
+      await client.waitFor((m) => m.type === 'output' && m.executionId === run.executionId);
+      process.kill(-child.pid!, 'SIGINT');
+      expect(await run.result()).toMatchObject({ status: 'succeeded' });
+      expect(stdoutOf(run.events())).toBe('tick 0\ntick 1\ntick 2\n');
+      expect(await exited).toBe(0);
+      expect(stdout).toContain('[start] stopped');
+      // Nothing of the group is left: gateway, workers, sandboxes, emulators.
+      await sleep(200);
+      expect(() => process.kill(-child.pid!, 0)).toThrow();
+    } finally {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
     }
   });
 });

@@ -37,7 +37,7 @@ describe('worker supervision', () => {
 });
 
 describe('emulator processes', () => {
-  it('stop by themselves when the process that started them is killed, so nothing is left listening', async () => {
+  it('outlive a Ctrl+C, and stop by themselves when the process that started them is killed', async () => {
     const script = `
       const { startEmulators } = await import(${JSON.stringify(new URL('../local/src/emulators.ts', import.meta.url).href)});
       const e = await startEmulators({});
@@ -48,6 +48,10 @@ describe('emulator processes', () => {
     writeFileSync(file, script);
     const parent = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'inherit'] });
     const pids = await new Promise<number[]>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(JSON.parse(String(d)) as number[])));
+    expect(pids.every(alive)).toBe(true);
+    // Ctrl+C reaches every process of the group; the emulators wait for their stack to stop them.
+    for (const pid of pids) process.kill(pid, 'SIGINT');
+    await sleep(300);
     expect(pids.every(alive)).toBe(true);
     parent.kill('SIGKILL');
     for (let i = 0; i < 100 && pids.some(alive); i++) await sleep(50);

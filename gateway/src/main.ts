@@ -52,7 +52,9 @@ async function main(): Promise<void> {
     })();
   };
   process.on('SIGTERM', () => close('SIGTERM'));
-  process.on('SIGINT', () => close('SIGINT'));
+  // Under the local stack, Ctrl+C is the stack's to answer: it stops the gateway after
+  // the workers have delivered what they were running (see worker/src/main.ts).
+  process.on('SIGINT', () => (process.send ? undefined : close('SIGINT')));
   process.on('disconnect', () => close('parent gone'));
   try {
     await app.listen({ port, host });

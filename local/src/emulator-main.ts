@@ -45,7 +45,9 @@ const stop = () => {
   closing ??= emulator.close().finally(() => process.exit(0));
 };
 process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+// Ctrl+C at a terminal reaches the whole process group at once; the stack stops the
+// emulators itself, last, once the workers have finished what they run.
+process.on('SIGINT', () => {});
 // The stack that started it is gone (even by SIGKILL): nothing else would stop it.
 process.on('disconnect', stop);
 process.send?.({ type: 'ready', port: emulator.port });

@@ -15,12 +15,12 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, defaultWorkerCount, readInt } from '@playground/shared';
 import { DEFAULT_WEB_ROOT, PortInUseError, startLocalStack } from './stack.ts';
 
-const DATA_DIR = fileURLToPath(new URL('../../.data/dynamodb', import.meta.url));
+const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../.data/dynamodb', import.meta.url));
 
 async function main(): Promise<void> {
   const args = new Set(process.argv.slice(2));
   if (args.has('--help') || args.has('-h')) {
-    console.log('Usage: npm start [-- --fresh]\n\nEnvironment: PORT (8080), HOST (127.0.0.1), WORKERS (unset: autoscale), WORKERS_MAX (CPU count, at least 2), WORKER_CONCURRENCY (4), LOG_LEVEL (info)');
+    console.log('Usage: npm start [-- --fresh]\n\nEnvironment: PORT (8080), HOST (127.0.0.1), WORKERS (unset: autoscale), WORKERS_MAX (CPU count, at least 2), WORKER_CONCURRENCY (4), LOG_LEVEL (info), DATA_DIR (.data/dynamodb)');
     return;
   }
   const env = process.env;
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     // A pinned fleet is kept at its size; an autoscaled one is kept within its bounds.
     ...(pinned ? { workers: pinned, replaceCrashedWorkers: true } : { autoscale: { min: 1, max: maxWorkers } }),
     ...(env.WORKER_CONCURRENCY ? { workerConcurrency: readInt(env, 'WORKER_CONCURRENCY', 4, 1, 64) } : {}),
-    dataDir: DATA_DIR,
+    dataDir: env.DATA_DIR || DEFAULT_DATA_DIR,
     fresh: args.has('--fresh'),
     env: { LOG_LEVEL: env.LOG_LEVEL ?? 'info' },
     log: (line) => console.log(line),

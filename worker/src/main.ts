@@ -42,7 +42,11 @@ async function main(): Promise<void> {
     });
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  // Under the local stack (an IPC channel to it), a Ctrl+C at the terminal reaches every
+  // process at once; the stack answers it in order (workers drain, then the gateway
+  // goes), so it is the stack's to handle. On its own, SIGINT drains like SIGTERM.
+  if (process.send) process.on('SIGINT', () => {});
+  else process.once('SIGINT', () => stop('SIGINT'));
   process.once('disconnect', () => stop('parent gone'));
   log.info({ workerId: worker.id, concurrency }, 'worker ready');
   process.send?.({ type: 'ready', workerId: worker.id });

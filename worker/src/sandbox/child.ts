@@ -86,6 +86,9 @@ process.on('message', (message: ToChild) => {
   if (message?.type === 'run' && running === null) void runJob(message.job);
   else if (message?.type === 'cancel' && message.executionId === running) executor.stopCurrent('cancelled');
 });
+// The pool ends this process (it disconnects, or kills a stuck one); a Ctrl+C that
+// reaches the whole process group must not end a run its worker is draining.
+process.on('SIGINT', () => {});
 process.on('disconnect', () => {
   executor.close();
   process.exit(0);
