@@ -16,6 +16,7 @@ import { Delivery } from '@playground/shared/delivery';
 import type { Sandbox } from './sandbox/types.ts';
 import { processMessage, type ExecutionDeps, type MessageOutcome } from './execution.ts';
 import { Recovery } from './recovery.ts';
+import { MessageDeleter } from './deletes.ts';
 
 export interface WorkerOptions {
   store: StoreConfig;
@@ -58,6 +59,7 @@ export class Worker {
     this.#deps = {
       sqs: this.#sqs,
       queueUrl: options.store.queueUrl,
+      deletes: new MessageDeleter(this.#sqs, options.store.queueUrl),
       executions: new ExecutionStore(this.#dynamo, options.store.executionsTable),
       connections: new ConnectionStore(this.#dynamo, options.store.connectionsTable),
       delivery: this.#delivery,

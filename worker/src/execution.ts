@@ -5,7 +5,7 @@
  * without side effects, so duplicate deliveries and dead workers cannot run a program
  * twice at once or end it twice.
  */
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from 'pino';
 import { LIMITS, type ExecutionEvent, type Status, type Timing } from '@playground/shared';
 import { isFinal, type ExecutionStore } from '@playground/shared/executions';
@@ -14,10 +14,13 @@ import { decodeQueueMessage } from '@playground/shared/queue';
 import type { Delivery } from '@playground/shared/delivery';
 import type { Sandbox, SandboxOutcome } from './sandbox/types.ts';
 import { Publisher } from './publisher.ts';
+import type { MessageDeleter } from './deletes.ts';
 
 export interface ExecutionDeps {
   sqs: SQSClient;
   queueUrl: string;
+  /** Deletes handled messages from `queueUrl`, batched. */
+  deletes: MessageDeleter;
   executions: ExecutionStore;
   connections: ConnectionStore;
   delivery: Delivery;
@@ -41,7 +44,7 @@ async function resend(deps: ExecutionDeps, connectionId: string, stored: string[
 
 export async function processMessage(deps: ExecutionDeps, message: Message): Promise<MessageOutcome> {
   const { sqs, queueUrl, executions, log, owner } = deps;
-  const remove = () => sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+  const remove = () => deps.deletes.delete(message.ReceiptHandle!);
   const body = decodeQueueMessage(message.Body);
   if (!body) {
     // Not ours: keeping it would only send it to the dead-letter queue three receives later.
