@@ -287,21 +287,22 @@ export function machine(): Record<string, string | number> {
 }
 
 /**
- * How fast this machine is right now: ms for a fixed loop of integer arithmetic, best of
- * five. On shared virtual machines the same loop's time moves by 15% or more between
- * minutes; printed at the start and end of a run, it says how much of a difference
- * between two runs is the machine.
+ * How fast this machine is right now: ms for a fixed loop of integer arithmetic, the
+ * median of five rounds. On shared virtual machines the same loop's time moves by 15% or
+ * more between minutes; printed at the start and end of a run, it is a snapshot of the
+ * machine's speed then. It sees only the CPU: contention for memory or for the host
+ * moves the playground's figures without moving this one.
  */
 export function calibrationMs(): number {
-  let best = Infinity;
+  const rounds: number[] = [];
   for (let round = 0; round < 5; round++) {
     const t = performance.now();
     let x = 0;
     for (let i = 0; i < 20_000_000; i++) x = (x + i * 7) % 1_000_003;
     if (x < 0) throw new Error('unreachable');
-    best = Math.min(best, performance.now() - t);
+    rounds.push(performance.now() - t);
   }
-  return Math.round(best * 10) / 10;
+  return Math.round(rounds.sort((a, b) => a - b)[2]! * 10) / 10;
 }
 
 /** Rewrites one status line in place on a terminal; plain lines otherwise. */
