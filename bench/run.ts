@@ -75,6 +75,26 @@ async function timeIt(n: number, label: string, once: () => Promise<unknown>): P
   return summarize(samples);
 }
 
+/**
+ * A socket of the bench's own on the stack, and a post to it through the management API
+ * as a worker posts; its connection id is read from the row of a run it owns.
+ */
+async function ownSocket(stack: LocalStack, executions: ExecutionStore) {
+  const socket = await BenchSocket.connect(stack.socketUrl);
+  const delivery = new Delivery(stack.url, 'us-east-1');
+  const close = () => {
+    socket.close();
+    delivery.destroy();
+  };
+  try {
+    const connectionId = (await executions.get((await socket.run(HELLO)).executionId))!.connectionId;
+    return { connectionId, post: () => delivery.post(connectionId, { type: 'pong' }), close };
+  } catch (err) {
+    close();
+    throw err;
+  }
+}
+
 /** The floor: what one hello world cannot avoid in this design, each part on its own. */
 async function floor(stack: LocalStack) {
   step('floor: bare isolate (worker/src/sandbox/bench.ts)');
@@ -113,18 +133,13 @@ async function floor(stack: LocalStack) {
     endProgress();
     const sendReceive = summarize(inner);
     const bare = { p50: sandbox.bareIsolate.median, p99: sandbox.bareIsolate.p99 };
-    // The minimal path of one run: gateway PutItem, SendMessage -> long-poll wake-up, the
-    // worker's claim and final write (two UpdateItems), one fresh isolate.
     // A management-API post to a socket of the bench's own, as the worker posts output.
-    const socket = await BenchSocket.connect(stack.socketUrl);
-    const delivery = new Delivery(stack.url, 'us-east-1');
+    const target = await ownSocket(stack, new ExecutionStore(db, stack.store.executionsTable));
     let post: Summary;
     try {
-      const connectionId = (await new ExecutionStore(db, stack.store.executionsTable).get((await socket.run(HELLO)).executionId))!.connectionId;
-      post = await timeIt(SIZES.floorRuns, 'PostToConnection', () => delivery.post(connectionId, { type: 'pong' }));
+      post = await timeIt(SIZES.floorRuns, 'PostToConnection', target.post);
     } finally {
-      socket.close();
-      delivery.destroy();
+      target.close();
     }
     // The minimal path of one run: the gateway's row write and its message side by side
     // (the message as the long-polling worker sees it), the worker's claim, one fresh
@@ -171,12 +186,10 @@ export async function cpuFloor(stack: LocalStack) {
   };
   const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials, endpoint: stack.emulators.dynamodbEndpoint }), { marshallOptions: { removeUndefinedValues: true } });
   const sqs = new SQSClient({ region: 'us-east-1', credentials, endpoint: stack.emulators.sqsEndpoint });
-  const delivery = new Delivery(stack.url, 'us-east-1');
   const executions = new ExecutionStore(db, stack.store.executionsTable);
-  const socket = await BenchSocket.connect(stack.socketUrl);
+  const target = await ownSocket(stack, executions);
+  const { connectionId } = target;
   try {
-    // The socket's connection id, from the row of a run it owns; posts go to it.
-    const connectionId = (await executions.get((await socket.run(HELLO)).executionId))!.connectionId;
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'bench-cpu-floor' }));
     const rows: ExecutionItem[] = [];
     const row = () => {
@@ -206,7 +219,7 @@ export async function cpuFloor(stack: LocalStack) {
         return executions.finish(item.executionId, result(item), [result(item)], 0, Date.now(), { anyUnfinished: true });
       }),
       // Three per run: started, output, result. Each reaches the socket as one frame.
-      postToConnection: await perCall('PostToConnection', () => delivery.post(connectionId, { type: 'pong' })),
+      postToConnection: await perCall('PostToConnection', target.post),
     };
     // Whatever the loops left unfinished is ended, so the recovery sweep has nothing to pick up.
     for (const item of rows) await executions.finish(item.executionId, result(item), [], 0, Date.now(), { anyUnfinished: true });
@@ -227,8 +240,7 @@ export async function cpuFloor(stack: LocalStack) {
     const cores = machine().cores as number;
     return { calls, isolate, perRunMs: Math.round(perRunMs * 100) / 100, cores, ceilingRunsPerSecond: Math.round((cores * 1000) / perRunMs) };
   } finally {
-    socket.close();
-    delivery.destroy();
+    target.close();
     sqs.destroy();
     db.destroy();
   }

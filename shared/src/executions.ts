@@ -54,6 +54,19 @@ export const isFinal = (status: ExecutionStatus): status is Status => status !==
 
 export const ttlFrom = (nowMs: number): number => Math.floor(nowMs / 1000) + LIMITS.retentionSeconds;
 
+/**
+ * The outcome of a conditional write, or undefined when its condition did not hold
+ * (someone else got there first): an expected answer, not an error.
+ */
+export async function ifConditionHolds<T>(write: Promise<T>): Promise<T | undefined> {
+  try {
+    return await write;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return undefined;
+    throw err;
+  }
+}
+
 /** The messages that still fit under the stored cap; the result is always kept, since resume must be able to end a run. */
 function keepWithinCap(events: ExecutionEvent[], storedBytes: number): { kept: string[]; bytes: number } {
   const kept: string[] = [];
@@ -82,13 +95,8 @@ export class ExecutionStore {
    * condition did not hold (someone else got there first).
    */
   async #update(executionId: string, params: Omit<UpdateCommandInput, 'TableName' | 'Key' | 'ReturnValues'>): Promise<ExecutionItem | undefined> {
-    try {
-      const out = await this.client.send(new UpdateCommand({ ...params, TableName: this.table, Key: { executionId }, ReturnValues: 'ALL_NEW' }));
-      return out.Attributes as ExecutionItem;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return undefined;
-      throw err;
-    }
+    const out = await ifConditionHolds(this.client.send(new UpdateCommand({ ...params, TableName: this.table, Key: { executionId }, ReturnValues: 'ALL_NEW' })));
+    return out?.Attributes as ExecutionItem | undefined;
   }
 
   /**
@@ -96,17 +104,12 @@ export class ExecutionStore {
    * message went out beside this write and a worker's claim created it first.
    */
   async create(item: ExecutionItem): Promise<boolean> {
-    try {
-      await this.client.send(new PutCommand({
-        TableName: this.table,
-        Item: { ...item, pendingOwner: item.ownerConnectionId },
-        ConditionExpression: 'attribute_not_exists(executionId)',
-      }));
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+    const out = await ifConditionHolds(this.client.send(new PutCommand({
+      TableName: this.table,
+      Item: { ...item, pendingOwner: item.ownerConnectionId },
+      ConditionExpression: 'attribute_not_exists(executionId)',
+    })));
+    return out !== undefined;
   }
 
   /**
@@ -116,22 +119,17 @@ export class ExecutionStore {
    * False when a worker claimed it first: the run is under way.
    */
   async withdraw(executionId: string, connectionId: string, now: number): Promise<boolean> {
-    try {
-      await this.client.send(new PutCommand({
-        TableName: this.table,
-        Item: {
-          executionId, connectionId, ownerConnectionId: connectionId, status: 'cancelled', withdrawn: true,
-          attempt: 0, createdAt: now, finishedAt: now, lastSeq: 0, events: [], storedBytes: 0, ttl: ttlFrom(now),
-        },
-        ConditionExpression: 'attribute_not_exists(executionId) OR #s = :queued',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':queued': 'queued' },
-      }));
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+    const out = await ifConditionHolds(this.client.send(new PutCommand({
+      TableName: this.table,
+      Item: {
+        executionId, connectionId, ownerConnectionId: connectionId, status: 'cancelled', withdrawn: true,
+        attempt: 0, createdAt: now, finishedAt: now, lastSeq: 0, events: [], storedBytes: 0, ttl: ttlFrom(now),
+      },
+      ConditionExpression: 'attribute_not_exists(executionId) OR #s = :queued',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':queued': 'queued' },
+    })));
+    return out !== undefined;
   }
 
   async get(executionId: string): Promise<ExecutionItem | undefined> {
