@@ -44,6 +44,16 @@ describe('a run over the local stack', () => {
     expect(result.stats.wallMs).toBeGreaterThanOrEqual(0);
   });
 
+  it('a program with emoji, astral letters and U+FFFE/U+FFFF in its code and stdin runs and prints them', async () => {
+    // Regression: the queue refused such bodies and the run was answered `unavailable`.
+    const client = await connect();
+    const code = "console.log('🚀 𝔘 \uFFFE\uFFFF é 中'); console.log(stdin)";
+    const run = await client.run(code, { stdin: '😀 \uFFFF' });
+    const result = await run.result();
+    expect(result).toMatchObject({ status: 'succeeded' });
+    expect(stdoutOf(run.events())).toBe('🚀 𝔘 \uFFFE\uFFFF é 中\n😀 \uFFFF\n');
+  });
+
   it('two sockets running at once each get only their own messages', async () => {
     const [a, b] = await Promise.all([connect(), connect()]);
     const [ra, rb] = await Promise.all([

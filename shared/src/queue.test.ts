@@ -26,6 +26,16 @@ describe('queue messages', () => {
     }
   });
 
+  it('carry any string as a body SQS accepts: emoji, U+FFFE/U+FFFF, controls and lone surrogates', () => {
+    // SQS allows only #x9 #xA #xD #x20-#xD7FF #xE000-#xFFFD #x10000-#x10FFFF in a body;
+    // the local emulator also refuses everything above #xFFFF.
+    const code = "console.log('🚀 \uFFFE \uFFFF \u0000 \u001f \uD800 \uDC00 𝔘 é 中 \u202E')";
+    const message = { executionId: 'ex_5', enqueuedAt: 5, run: { ...run, code, stdin: '😀\n\uFFFF' } };
+    const body = encodeQueueMessage(message);
+    expect(body).toMatch(/^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD]*$/);
+    expect(decodeQueueMessage(body)).toEqual(message);
+  });
+
   it('that are not ours decode to nothing', () => {
     for (const body of [undefined, '', 'not json', '[]', '{"executionId":1,"enqueuedAt":5}', '{"executionId":"ex"}']) {
       expect(decodeQueueMessage(body)).toBeUndefined();

@@ -19,8 +19,21 @@ export interface QueueMessage {
   run?: QueuedRun;
 }
 
+/**
+ * UTF-16 units JSON.stringify leaves raw that a queue may refuse: surrogates (every
+ * character above U+FFFF, which the local emulator refuses although SQS takes it) and
+ * U+FFFE/U+FFFF (which SQS itself refuses). Controls and lone surrogates JSON already escapes.
+ */
+const UNSAFE_FOR_SQS = /[\uD800-\uDFFF\uFFFE\uFFFF]/g;
+
+/**
+ * The body as JSON in which every character a queue might refuse is a `\uXXXX` escape,
+ * so any string the protocol accepts reaches the worker unchanged. Only those few
+ * characters grow (6 bytes per UTF-16 unit): 64 KiB of emoji in code and stdin each stay
+ * far under SQS's 1 MiB.
+ */
 export function encodeQueueMessage(message: QueueMessage): string {
-  return JSON.stringify(message);
+  return JSON.stringify(message).replace(UNSAFE_FOR_SQS, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The queue message for an execution row, as the gateway and the recovery sweep send it. */
