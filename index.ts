@@ -158,6 +158,7 @@ const tableArns = (...t: aws.dynamodb.Table[]) => t.flatMap((table) => [table.ar
 // Names the services read (shared/src/config.ts).
 const serviceEnvironment = pulumi.all({
   EXECUTIONS_TABLE: tables.executions.name,
+  OUTPUTS_TABLE: tables.outputs.name,
   CONNECTIONS_TABLE: tables.connections.name,
   SNIPPETS_TABLE: tables.snippets.name,
   QUEUE_URL: data.queue.url,
@@ -181,6 +182,8 @@ const gateways = new Fleet('gateway', {
   statements: [
     { Sid: 'Enqueue', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [data.queue.arn] },
     { Sid: 'Tables', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'], Resource: tableArns(tables.connections, tables.executions, tables.snippets) },
+    // `resume` reads a run's stored output pieces; only workers write them.
+    { Sid: 'ReadOutputs', Effect: 'Allow', Action: ['dynamodb:Query'], Resource: [tables.outputs.arn] },
     { Sid: 'ReplyToSockets', Effect: 'Allow', Action: ['execute-api:ManageConnections'], Resource: [realtime.postToConnectionsArn] },
     { Sid: 'IntegrationSecret', Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: [secretParameter.arn] },
   ],
@@ -228,6 +231,8 @@ const workers = new Fleet('worker', {
     { Sid: 'Requeue', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [data.queue.arn] },
     { Sid: 'ReportDeadLetters', Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], Resource: [data.deadLetterQueue.arn] },
     { Sid: 'Executions', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'], Resource: tableArns(tables.executions) },
+    // Output pieces are appended (conditional PutItem) and read back in order (Query).
+    { Sid: 'Outputs', Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:Query'], Resource: [tables.outputs.arn] },
     { Sid: 'PostToSockets', Effect: 'Allow', Action: ['execute-api:ManageConnections'], Resource: [realtime.postToConnectionsArn] },
   ],
   userData: pulumi.all([serviceEnvironment, releases.worker.bucket, region]).apply(([env, bucket, r]) => ({
@@ -297,7 +302,7 @@ export const socketUrl = realtime.socketUrl;
 export const managementEndpoint = realtime.managementEndpoint;
 export const queueUrl = data.queue.url;
 export const deadLetterQueueUrl = data.deadLetterQueue.url;
-export const tableNames = { executions: tables.executions.name, connections: tables.connections.name, snippets: tables.snippets.name };
+export const tableNames = { executions: tables.executions.name, outputs: tables.outputs.name, connections: tables.connections.name, snippets: tables.snippets.name };
 export const dashboardUrl = observability.dashboardUrl;
 export const gatewayGroupName = gateways.group.name;
 export const workerGroupName = workers.group.name;

@@ -15,11 +15,12 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startLocalStack, type LocalStack } from '@playground/local';
 import { hashToken, newExecutionId, type ResultMessage } from '@playground/shared';
 import { ExecutionStore, ttlFrom, type ExecutionItem } from '@playground/shared/executions';
+import { DEFAULT_TIMING } from '@playground/shared';
 import { encodeQueueMessage, queueMessageFor } from '@playground/shared/queue';
 import { Delivery } from '@playground/shared/delivery';
 import { Executor } from '../worker/src/sandbox/executor.ts';
@@ -134,7 +135,7 @@ async function floor(stack: LocalStack) {
     const sendReceive = summarize(inner);
     const bare = { p50: sandbox.bareIsolate.median, p99: sandbox.bareIsolate.p99 };
     // A management-API post to a socket of the bench's own, as the worker posts output.
-    const target = await ownSocket(stack, new ExecutionStore(db, stack.store.executionsTable));
+    const target = await ownSocket(stack, new ExecutionStore(db, stack.store.executionsTable, stack.store.outputsTable));
     let post: Summary;
     try {
       post = await timeIt(SIZES.floorRuns, 'PostToConnection', target.post);
@@ -186,7 +187,7 @@ export async function cpuFloor(stack: LocalStack) {
   };
   const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials, endpoint: stack.emulators.dynamodbEndpoint }), { marshallOptions: { removeUndefinedValues: true } });
   const sqs = new SQSClient({ region: 'us-east-1', credentials, endpoint: stack.emulators.sqsEndpoint });
-  const executions = new ExecutionStore(db, stack.store.executionsTable);
+  const executions = new ExecutionStore(db, stack.store.executionsTable, stack.store.outputsTable);
   const target = await ownSocket(stack, executions);
   const { connectionId } = target;
   try {
@@ -196,7 +197,7 @@ export async function cpuFloor(stack: LocalStack) {
       const createdAt = Date.now();
       const item: ExecutionItem = {
         executionId: newExecutionId(), tokenHash: hashToken('bench'), connectionId: 'bench-floor', ownerConnectionId: 'bench-floor', language: 'javascript', code: HELLO, stdin: '',
-        timeoutMs: 5000, memoryMb: 64, status: 'queued', attempt: 0, createdAt, lastSeq: 0, events: [], storedBytes: 0, ttl: ttlFrom(createdAt),
+        timeoutMs: 5000, memoryMb: 64, status: 'queued', attempt: 0, createdAt, lastSeq: 0, ttl: ttlFrom(createdAt),
       };
       rows.push(item);
       return item;
@@ -216,13 +217,13 @@ export async function cpuFloor(stack: LocalStack) {
       claim: await perCall('UpdateItem (the claim)', (i) => executions.claim(rows[Math.max(0, i) % rows.length]!.executionId, 'bench', Date.now(), 30_000)),
       finish: await perCall('UpdateItem (the final write)', (i) => {
         const item = rows[Math.max(0, i) % rows.length]!;
-        return executions.finish(item.executionId, result(item), [result(item)], 0, Date.now(), { anyUnfinished: true });
+        return executions.finish(item.executionId, result(item), [], Date.now(), { anyUnfinished: true });
       }),
       // Three per run: started, output, result. Each reaches the socket as one frame.
       postToConnection: await perCall('PostToConnection', target.post),
     };
     // Whatever the loops left unfinished is ended, so the recovery sweep has nothing to pick up.
-    for (const item of rows) await executions.finish(item.executionId, result(item), [], 0, Date.now(), { anyUnfinished: true });
+    for (const item of rows) await executions.finish(item.executionId, result(item), [], Date.now(), { anyUnfinished: true });
     step('CPU floor: fresh isolates from the runtime snapshot, in this process');
     const executor = new Executor({ warmIsolates: 1 });
     let isolate: number;
@@ -301,6 +302,59 @@ async function streaming(url: string): Promise<Summary> {
     return summarize(delays);
   } finally {
     socket.close();
+  }
+}
+
+/** The old design's stored-output cap: each batch rewrote the whole row, up to this much output. */
+const OLD_STORED_CAP = 256 * 1024;
+
+/**
+ * Store writes and bytes per run, counted from what the store holds after the run: the
+ * claim, one write per output piece, one lease renewal per heartbeat, and the final
+ * write. Beside it, the same output under the old design (one row rewritten by every
+ * batch, growing with the output up to its cap), counted from the same pieces.
+ */
+async function storeWrites(stack: LocalStack) {
+  const programs = {
+    'every 100 ms for 2 s': 'for (let i = 0; i < 20; i++) { console.log(Date.now()); await new Promise((r) => setTimeout(r, 100)); }',
+    'a line every 5 ms for 5 s': "let i = 0; const t = setInterval(() => { console.log('line ' + i); if (++i === 1000) clearInterval(t); }, 5);",
+    '20 KB every 100 ms for 3 s': "let i = 0; const t = setInterval(() => { console.log('x'.repeat(20000)); if (++i === 30) clearInterval(t); }, 100);",
+  };
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: stack.store.region, endpoint: stack.emulators.dynamodbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+  const socket = await BenchSocket.connect(stack.socketUrl);
+  const rows: Array<Record<string, unknown>> = [];
+  try {
+    for (const [name, code] of Object.entries(programs)) {
+      progressLine(`[bench] store writes: ${name}`);
+      const o = await socket.run(code, { timeoutMs: 15_000 });
+      totalRuns += 1;
+      const pieces = (await db.send(new QueryCommand({
+        TableName: stack.store.outputsTable, KeyConditionExpression: 'executionId = :id', ExpressionAttributeValues: { ':id': o.executionId },
+      }))).Items ?? [];
+      const row = (await db.send(new GetCommand({ TableName: stack.store.executionsTable, Key: { executionId: o.executionId } }))).Item ?? {};
+      const bytes = (x: unknown) => Buffer.byteLength(JSON.stringify(x));
+      const rowBytes = bytes(row);
+      const pieceBytes = pieces.map(bytes);
+      const renewals = Math.floor(o.wallMs / DEFAULT_TIMING.heartbeatMs);
+      // Old design: every piece was one UpdateItem of the whole row, which held all output so far (to its cap).
+      let stored = 0;
+      let oldBytes = 0;
+      for (const b of pieceBytes) {
+        stored = Math.min(OLD_STORED_CAP, stored + b);
+        oldBytes += rowBytes + stored;
+      }
+      rows.push({
+        program: name, status: o.status, outputBytes: Buffer.byteLength(o.stdout),
+        writes: 1 + pieces.length + renewals + 1, bytesWritten: pieceBytes.reduce((a, b) => a + b, 0) + rowBytes * (2 + renewals),
+        largestItemBytes: Math.max(rowBytes, ...pieceBytes),
+        oldDesign: { writes: 1 + pieces.length + renewals + 1, bytesWritten: oldBytes + rowBytes * (2 + renewals) },
+      });
+    }
+    endProgress();
+    return rows;
+  } finally {
+    socket.close();
+    db.destroy();
   }
 }
 
@@ -434,6 +488,8 @@ async function main(): Promise<void> {
     const runsBeforeMemory = totalRuns;
     step('streaming delay');
     results.streaming = await streaming(stack.socketUrl);
+    step('store writes per run');
+    results.storeWrites = await storeWrites(stack);
     results.throughput = [];
     for (const n of SIZES.throughputSockets) {
       step(`throughput: ${n} sockets for ${SIZES.throughputSeconds} s`);
@@ -492,6 +548,10 @@ export function table(r: Record<string, any>, fl: Record<string, any>): string {
   if (h.cpuMsPerRun) row('  where the CPU goes (idle hello world)', '', '', cpu(h.cpuMsPerRun));
   const s = r.streaming;
   row(`streaming delay, console.log -> client (${s.n} lines)`, ms(s.p50), ms(s.p99), 'includes the 4 ms output batching');
+  for (const w of r.storeWrites ?? []) {
+    const kib = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
+    row(`store writes: ${w.program} (${kib(w.outputBytes)} printed)`, '', '', `${w.writes} writes, ${kib(w.bytesWritten)} written, largest item ${kib(w.largestItemBytes)}; the same output in the old one-row design: ${kib(w.oldDesign.bytesWritten)} written`);
+  }
   for (const t of r.throughput) {
     row(`throughput, ${t.sockets} sockets x ${t.seconds} s`, ms(t.latency.p50), ms(t.latency.p99), `${t.runsPerSecond} runs/s, ${t.runs} runs, lost ${t.lost}, errors ${t.errorCount}; ${cpu(t.cpuMsPerRun)}`);
   }

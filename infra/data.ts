@@ -34,6 +34,7 @@ export class DataStores extends pulumi.ComponentResource {
       // Attributes are declared only for keys (the table's and its indexes'): DynamoDB
       // rejects declarations of attributes no key uses.
       const attributes = new Map<string, string>([[def.hashKey, 'S']]);
+      if (def.rangeKey) attributes.set(def.rangeKey, def.rangeKeyType ?? 'S');
       for (const index of def.indexes) {
         attributes.set(index.hashKey, index.hashKeyType);
         if (index.rangeKey) attributes.set(index.rangeKey, index.rangeKeyType ?? 'S');
@@ -42,6 +43,7 @@ export class DataStores extends pulumi.ComponentResource {
         name: `${args.prefix}-${def.name}`,
         billingMode: 'PAY_PER_REQUEST',
         hashKey: def.hashKey,
+        ...(def.rangeKey ? { rangeKey: def.rangeKey } : {}),
         attributes: [...attributes].map(([attrName, type]) => ({ name: attrName, type })),
         globalSecondaryIndexes: def.indexes.map((index) => ({
           name: index.name,
@@ -60,6 +62,7 @@ export class DataStores extends pulumi.ComponentResource {
     };
     this.tables = {
       executions: table(TABLES.executions),
+      outputs: table(TABLES.outputs),
       connections: table(TABLES.connections),
       snippets: table(TABLES.snippets),
     };

@@ -121,7 +121,7 @@ describe('the tables', () => {
   const tables = () => ofType(resources, 'aws:dynamodb/table:Table');
 
   test('tables have TTL and point-in-time recovery', () => {
-    expect(tables()).toHaveLength(3);
+    expect(tables()).toHaveLength(4);
     for (const table of tables()) {
       expect(table.inputs.ttl).toEqual({ attributeName: 'ttl', enabled: true });
       expect(table.inputs.pointInTimeRecovery).toEqual({ enabled: true });
@@ -211,7 +211,7 @@ describe('the fleets', () => {
       expect(script).toContain('https://nodejs.org/dist/v24.21.0/node-v24.21.0-linux-x64.tar.xz');
       expect(script).toContain(`npm ci --omit=dev -w shared -w ${role}`);
       expect(script).toContain(`ExecStart=/opt/node/bin/node ${role}/src/main.ts`);
-      for (const name of ['EXECUTIONS_TABLE', 'CONNECTIONS_TABLE', 'SNIPPETS_TABLE', 'QUEUE_URL', 'DLQ_URL', 'AWS_REGION', 'MANAGEMENT_ENDPOINT']) {
+      for (const name of ['EXECUTIONS_TABLE', 'OUTPUTS_TABLE', 'CONNECTIONS_TABLE', 'SNIPPETS_TABLE', 'QUEUE_URL', 'DLQ_URL', 'AWS_REGION', 'MANAGEMENT_ENDPOINT']) {
         expect(script).toMatch(new RegExp(`^${name}=\\S+`, 'm'));
       }
       expect(script).toContain(`MANAGEMENT_ENDPOINT=https://abc123.execute-api.${REGION}.amazonaws.com/live`);
@@ -232,10 +232,12 @@ describe('least privilege', () => {
     expect(statement.Resource).toEqual([`arn:aws:execute-api:${REGION}:${ACCOUNT}:abc123/live/POST/@connections/*`]);
   });
 
-  test('workers consume the queue and touch only the executions table', () => {
+  test('workers consume the queue and touch only the executions and outputs tables', () => {
     const statements = statementsOf('worker');
     const tables = statements.filter((s) => s.Action.some((a: string) => a.startsWith('dynamodb:'))).flatMap((s) => s.Resource);
-    expect(tables.every((arn: string) => arn.includes(':table/playground-test-executions'))).toBe(true);
+    expect(tables.every((arn: string) => /:table\/playground-test-(executions|outputs)\b/.test(arn))).toBe(true);
+    const outputs = statements.filter((s) => s.Resource.some((arn: string) => arn.includes(':table/playground-test-outputs')));
+    expect(outputs.flatMap((s) => s.Action).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
     const actions = statements.flatMap((s) => s.Action);
     expect(actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']));
     expect(actions.some((a: string) => a.endsWith('*'))).toBe(false);
@@ -374,7 +376,7 @@ describe('stack outputs', () => {
     expect(await valueOf(program.webUrl as string)).toBe('https://d123.cloudfront.net');
     expect(await valueOf(program.socketUrl as string)).toBe(`wss://abc123.execute-api.${REGION}.amazonaws.com/live`);
     expect(await valueOf(program.queueUrl as string)).toBe(`https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/playground-test-executions`);
-    expect(await valueOf(program.tableNames as object)).toEqual({ executions: 'playground-test-executions', connections: 'playground-test-connections', snippets: 'playground-test-snippets' });
+    expect(await valueOf(program.tableNames as object)).toEqual({ executions: 'playground-test-executions', outputs: 'playground-test-outputs', connections: 'playground-test-connections', snippets: 'playground-test-snippets' });
     expect(await valueOf(program.dashboardUrl as string)).toContain(`dashboards:name=playground-test`);
   });
 

@@ -10,7 +10,7 @@ export interface RunHandle {
   executionId: string;
   token: string;
   events(): ExecutionEvent[];
-  result(): Promise<ResultMessage>;
+  result(timeoutMs?: number): Promise<ResultMessage>;
 }
 
 let counter = 0;

@@ -14,7 +14,7 @@ export function clientsFor(stack: LocalStack) {
   const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials, endpoint: stack.emulators.dynamodbEndpoint }), { marshallOptions: { removeUndefinedValues: true } });
   return {
     sqs,
-    executions: new ExecutionStore(db, stack.store.executionsTable),
+    executions: new ExecutionStore(db, stack.store.executionsTable, stack.store.outputsTable),
     /** Delivers a message for `executionId` again, as SQS's at-least-once delivery may. */
     duplicate: (executionId: string) =>
       sqs.send(new SendMessageCommand({ QueueUrl: stack.store.queueUrl, MessageBody: JSON.stringify({ executionId, enqueuedAt: Date.now() }) })),

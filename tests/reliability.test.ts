@@ -37,7 +37,7 @@ const connectionOf = async (client: TestClient): Promise<string> => {
 /** A row as the gateway writes it for `code`, owned by `connectionId`. */
 const queuedRow = (connectionId: string, code: string, createdAt = Date.now()): ExecutionItem => ({
   executionId: newExecutionId(), tokenHash: hashToken('t'), connectionId, ownerConnectionId: connectionId, language: 'javascript', code, stdin: '',
-  timeoutMs: 5000, memoryMb: 64, status: 'queued', attempt: 0, createdAt, lastSeq: 0, events: [], storedBytes: 0, ttl: ttlFrom(createdAt),
+  timeoutMs: 5000, memoryMb: 64, status: 'queued', attempt: 0, createdAt, lastSeq: 0, ttl: ttlFrom(createdAt),
 });
 /** Waits until the executions queue holds no message, visible or in flight. */
 const queueDrained = async (): Promise<void> => {

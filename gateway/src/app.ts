@@ -54,7 +54,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   const delivery = new Delivery(opts.managementEndpoint, region);
   const limits = new RateLimits(opts.rateLimits);
   const handlers = createHandlers({
-    executions: new ExecutionStore(dynamo, opts.store.executionsTable),
+    executions: new ExecutionStore(dynamo, opts.store.executionsTable, opts.store.outputsTable),
     connections: new ConnectionStore(dynamo, opts.store.connectionsTable),
     snippets: new SnippetStore(dynamo, opts.store.snippetsTable),
     sqs,

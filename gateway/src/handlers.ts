@@ -82,8 +82,6 @@ export function createHandlers(services: GatewayServices): Handlers {
       attempt: 0,
       createdAt,
       lastSeq: 0,
-      events: [],
-      storedBytes: 0,
       ttl: ttlFrom(createdAt),
     };
     const cap = limits.options.activeRunsPerSocket;
@@ -126,7 +124,7 @@ export function createHandlers(services: GatewayServices): Handlers {
         type: 'result', executionId: item.executionId, seq: item.lastSeq + 1, status: 'cancelled',
         stats: { wallMs: 0, cpuMs: 0, queuedMs: now() - item.createdAt }, truncated: false,
       };
-      const final = await executions.finish(item.executionId, result, [result], item.storedBytes, now(), { fromQueued: true });
+      const final = await executions.finish(item.executionId, result, [], now(), { fromQueued: true });
       if (final) {
         await delivery.post(final.connectionId, result);
         return ack;
@@ -141,12 +139,13 @@ export function createHandlers(services: GatewayServices): Handlers {
     let item = await executions.get(msg.executionId);
     if (!item || !tokenMatches(msg.token, item.tokenHash)) throw protocolError('not_found', msg.executionId);
     if (!isFinal(item.status)) {
-      // Rebind, reading what is stored in the same write: a batch the worker records
-      // before it is in this item, one recorded after goes to the new connection.
+      // Rebind first, then read what is stored: a message stored before the rebind is
+      // in the replay; the worker sends one stored after it (or stored since it last saw
+      // the old connection) to the new connection itself. A seq may come twice; never
+      // not at all.
       item = (await executions.rebind(item.executionId, caller.connectionId)) ?? item;
     }
-    const afterSeq = msg.afterSeq ?? 0;
-    const replay = item.events.map((json) => JSON.parse(json) as ExecutionEvent).filter((e) => e.seq > afterSeq);
+    const replay = await executions.storedEvents(item, msg.afterSeq ?? 0);
     for (const event of replay) {
       if ((await delivery.post(caller.connectionId, event)) === 'gone') break;
     }

@@ -4,7 +4,7 @@
  * with their items, and a kept table whose indexes differ is brought to the definition.
  */
 import {
-  BatchWriteItemCommand, CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, ScanCommand,
+  BatchWriteItemCommand, CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, ResourceNotFoundException, ScanCommand,
   UpdateTimeToLiveCommand, type AttributeValue, type BatchWriteItemCommandInput, type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -12,6 +12,7 @@ import { QUEUES, TABLES, type IndexDefinition, type QueueDefinition, type StoreC
 
 function attributeDefinitions(def: TableDefinition) {
   const attributes = new Map<string, 'S' | 'N'>([[def.hashKey, 'S']]);
+  if (def.rangeKey) attributes.set(def.rangeKey, def.rangeKeyType ?? 'S');
   for (const index of def.indexes) {
     attributes.set(index.hashKey, index.hashKeyType);
     if (index.rangeKey) attributes.set(index.rangeKey, index.rangeKeyType ?? 'S');
@@ -45,7 +46,10 @@ async function createTable(db: DynamoDBClient, name: string, def: TableDefinitio
     TableName: name,
     BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: attributeDefinitions(def),
-    KeySchema: [{ AttributeName: def.hashKey, KeyType: 'HASH' }],
+    KeySchema: [
+      { AttributeName: def.hashKey, KeyType: 'HASH' },
+      ...(def.rangeKey ? [{ AttributeName: def.rangeKey, KeyType: 'RANGE' as const }] : []),
+    ],
     ...(def.indexes.length ? { GlobalSecondaryIndexes: def.indexes.map(indexSchema) } : {}),
   }));
 }
@@ -59,6 +63,12 @@ async function rebuild(db: DynamoDBClient, name: string, def: TableDefinition): 
     start = page.LastEvaluatedKey;
   } while (start);
   await db.send(new DeleteTableCommand({ TableName: name }));
+  // Deletion finishes after the call returns (dynalite too, a timer later): wait for it.
+  for (let i = 0; i < 250; i++) {
+    const gone = await db.send(new DescribeTableCommand({ TableName: name })).then(() => false, (err: unknown) => err instanceof ResourceNotFoundException);
+    if (gone) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   await createTable(db, name, def);
   await waitActive(db, name);
   for (let i = 0; i < items.length; i += 25) {
@@ -130,6 +140,7 @@ export async function provision(opts: ProvisionOptions): Promise<StoreConfig> {
     return {
       region,
       executionsTable: tableName(TABLES.executions),
+      outputsTable: tableName(TABLES.outputs),
       connectionsTable: tableName(TABLES.connections),
       snippetsTable: tableName(TABLES.snippets),
       queueUrl: local(main.QueueUrl!),

@@ -113,6 +113,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint,
       AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,
       EXECUTIONS_TABLE: store.executionsTable,
+      OUTPUTS_TABLE: store.outputsTable,
       CONNECTIONS_TABLE: store.connectionsTable,
       SNIPPETS_TABLE: store.snippetsTable,
       QUEUE_URL: store.queueUrl,

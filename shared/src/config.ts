@@ -30,6 +30,7 @@ export function readInt(env: Env, name: string, fallback: number, min: number, m
 export interface StoreConfig {
   region: string;
   executionsTable: string;
+  outputsTable: string;
   connectionsTable: string;
   snippetsTable: string;
   queueUrl: string;
@@ -40,6 +41,7 @@ export function readStoreConfig(env: Env = process.env): StoreConfig {
   return {
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
     executionsTable: requireString(env, 'EXECUTIONS_TABLE', 'name of the DynamoDB executions table.'),
+    outputsTable: requireString(env, 'OUTPUTS_TABLE', 'name of the DynamoDB outputs table.'),
     connectionsTable: requireString(env, 'CONNECTIONS_TABLE', 'name of the DynamoDB connections table.'),
     snippetsTable: requireString(env, 'SNIPPETS_TABLE', 'name of the DynamoDB snippets table.'),
     queueUrl: requireString(env, 'QUEUE_URL', 'URL of the SQS executions queue.'),

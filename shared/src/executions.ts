@@ -1,8 +1,11 @@
 /**
- * The executions table: one item per execution, the single source of truth that the
- * gateway writes, the worker claims and finishes, and `resume` replays from. Every
- * transition is a conditional write, so duplicates and races cannot run a program twice
- * or write a final status twice.
+ * The executions table and its output pieces: one small row per execution (the run,
+ * its status, lease and result), the single source of truth that the gateway writes,
+ * the worker claims and finishes, and `resume` replays from; and the outputs table,
+ * where a running execution appends its numbered messages in pieces of bounded size.
+ * Every transition of the row is a conditional write, so duplicates and races cannot
+ * run a program twice or write a final status twice. The row never grows with output:
+ * a run's store writes and bytes follow its output, not its duration.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
@@ -33,11 +36,16 @@ export interface ExecutionItem {
   leaseExpiresAt?: number;
   /** Set by the owner's `cancel`; the worker running it polls for it. */
   cancelRequested?: boolean;
-  /** The seq of the last message of this execution, sent or not. */
+  /**
+   * The seq reserved by the last claim, then (at each lease renewal and at the end) the
+   * last seq stored. Messages stored after the last renewal may be beyond it: see
+   * `lastStoredSeq`.
+   */
   lastSeq: number;
-  /** Stored messages for `resume`, as JSON, up to maxStoredOutputBytes. */
-  events: string[];
-  storedBytes: number;
+  /** The messages written with the final status (the last outputs and the result), as JSON. */
+  tail?: string[];
+  /** Rows written before output moved to the outputs table kept their messages here. */
+  events?: string[];
   result?: ResultMessage;
   /** Present while unfinished (= ownerConnectionId): the key of the sparse index. */
   pendingOwner?: string;
@@ -48,11 +56,21 @@ export interface ExecutionItem {
   ttl: number;
 }
 
+/** What a running execution's watch reads: where to deliver, and whether to stop. */
+export type ExecutionSignals = Pick<ExecutionItem, 'connectionId' | 'status' | 'cancelRequested' | 'leaseOwner'>;
+
 export const PENDING_INDEX = 'byPendingOwner';
 
 export const isFinal = (status: ExecutionStatus): status is Status => status !== 'queued' && status !== 'running';
 
 export const ttlFrom = (nowMs: number): number => Math.floor(nowMs / 1000) + LIMITS.retentionSeconds;
+
+/**
+ * Most bytes of messages (as JSON, in UTF-8) one output piece or the final row's tail
+ * holds. DynamoDB counts an item in UTF-8 bytes, names included, up to 400 KB; a row
+ * is at most code and stdin (64 KiB each) plus the result (one frame, 32 KiB) plus this.
+ */
+export const MAX_PIECE_BYTES = 96 * 1024;
 
 /**
  * The outcome of a conditional write, or undefined when its condition did not hold
@@ -67,27 +85,42 @@ export async function ifConditionHolds<T>(write: Promise<T>): Promise<T | undefi
   }
 }
 
-/** The messages that still fit under the stored cap; the result is always kept, since resume must be able to end a run. */
-function keepWithinCap(events: ExecutionEvent[], storedBytes: number): { kept: string[]; bytes: number } {
-  const kept: string[] = [];
-  let bytes = storedBytes;
+/**
+ * True for a write the store refuses for what it holds (too large, invalid), which
+ * no retry can change: the run must end instead.
+ */
+export const isRefusedWrite = (err: unknown): boolean =>
+  err instanceof Error && (err.name === 'ValidationException' || err.name === 'ItemCollectionSizeLimitExceededException');
+
+/** Messages as stored JSON, grouped in order into pieces of at most MAX_PIECE_BYTES (a larger message stands alone). */
+export function toPieces(events: readonly ExecutionEvent[]): Array<{ lastSeq: number; json: string[]; bytes: number }> {
+  const pieces: Array<{ lastSeq: number; json: string[]; bytes: number }> = [];
   for (const event of events) {
     const json = JSON.stringify(event);
-    if (event.type === 'result' || bytes + json.length <= LIMITS.maxStoredOutputBytes) {
-      kept.push(json);
-      bytes += json.length;
+    const bytes = Buffer.byteLength(json);
+    const last = pieces[pieces.length - 1];
+    if (last && last.bytes + bytes <= MAX_PIECE_BYTES) {
+      last.json.push(json);
+      last.bytes += bytes;
+      last.lastSeq = event.seq;
+    } else {
+      pieces.push({ lastSeq: event.seq, json: [json], bytes });
     }
   }
-  return { kept, bytes };
+  return pieces;
 }
+
+const parseAll = (json: readonly string[] | undefined): ExecutionEvent[] => (json ?? []).map((j) => JSON.parse(j) as ExecutionEvent);
 
 export class ExecutionStore {
   readonly client: DynamoDBDocumentClient;
   readonly table: string;
+  readonly outputsTable: string;
 
-  constructor(client: DynamoDBDocumentClient, table: string) {
+  constructor(client: DynamoDBDocumentClient, table: string, outputsTable: string) {
     this.client = client;
     this.table = table;
+    this.outputsTable = outputsTable;
   }
 
   /**
@@ -123,7 +156,7 @@ export class ExecutionStore {
       TableName: this.table,
       Item: {
         executionId, connectionId, ownerConnectionId: connectionId, status: 'cancelled', withdrawn: true,
-        attempt: 0, createdAt: now, finishedAt: now, lastSeq: 0, events: [], storedBytes: 0, ttl: ttlFrom(now),
+        attempt: 0, createdAt: now, finishedAt: now, lastSeq: 0, ttl: ttlFrom(now),
       },
       ConditionExpression: 'attribute_not_exists(executionId) OR #s = :queued',
       ExpressionAttributeNames: { '#s': 'status' },
@@ -151,7 +184,7 @@ export class ExecutionStore {
     const sets = ['#s = :running', 'leaseOwner = :owner', 'leaseExpiresAt = :lease', 'startedAt = :now'];
     if (run) {
       const seed: Record<string, unknown> = {
-        ...run, ownerConnectionId: run.connectionId, pendingOwner: run.connectionId, events: [], storedBytes: 0, ttl: ttlFrom(run.createdAt),
+        ...run, ownerConnectionId: run.connectionId, pendingOwner: run.connectionId, ttl: ttlFrom(run.createdAt),
       };
       Object.entries(seed).forEach(([field, value], i) => {
         names[`#f${i}`] = field;
@@ -173,46 +206,119 @@ export class ExecutionStore {
   }
 
   /**
-   * Records messages sent for a run this worker holds: advances lastSeq and stores them
-   * for `resume` while they fit under the stored cap. Also renews the lease. Returns
-   * the current item (for the latest connection and cancel flag), or undefined when the
-   * lease was lost.
+   * Renews this worker's lease on a running execution, noting the last seq it stored so
+   * far. False when the lease was lost (another worker took the run over, or it ended).
    */
-  async record(executionId: string, owner: string, events: ExecutionEvent[], now: number, leaseMs: number, storedBytes: number): Promise<ExecutionItem | undefined> {
-    const lastSeq = events.length ? events[events.length - 1]!.seq : undefined;
-    const { kept, bytes } = keepWithinCap(events, storedBytes);
-    const sets = ['leaseExpiresAt = :lease', 'storedBytes = :bytes', 'events = list_append(events, :events)'];
-    const values: Record<string, unknown> = { ':lease': now + leaseMs, ':bytes': bytes, ':events': kept, ':owner': owner, ':running': 'running' };
-    if (lastSeq !== undefined) {
-      sets.push('lastSeq = :seq');
-      values[':seq'] = lastSeq;
-    }
-    return this.#update(executionId, {
-      UpdateExpression: `SET ${sets.join(', ')}`,
+  async renewLease(executionId: string, owner: string, now: number, leaseMs: number, storedSeq: number): Promise<boolean> {
+    const out = await ifConditionHolds(this.client.send(new UpdateCommand({
+      TableName: this.table,
+      Key: { executionId },
+      UpdateExpression: 'SET leaseExpiresAt = :lease, lastSeq = :seq',
       ConditionExpression: '#s = :running AND leaseOwner = :owner',
       ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: values,
-    });
+      ExpressionAttributeValues: { ':lease': now + leaseMs, ':seq': storedSeq, ':owner': owner, ':running': 'running' },
+    })));
+    return out !== undefined;
+  }
+
+  /** The few attributes a running execution's watch needs, read without the code and stdin. */
+  async signals(executionId: string): Promise<ExecutionSignals | undefined> {
+    const out = await this.client.send(new GetCommand({
+      TableName: this.table,
+      Key: { executionId },
+      ConsistentRead: true,
+      ProjectionExpression: 'connectionId, #s, cancelRequested, leaseOwner',
+      ExpressionAttributeNames: { '#s': 'status' },
+    }));
+    return out.Item as ExecutionSignals | undefined;
   }
 
   /**
-   * Writes the final status once. `expect` says which states may end here: a worker
-   * ends its own running lease; the gateway ends a queued one (cancel); the dead-letter
-   * consumer ends anything not yet final. Returns the final item (naming the connection
-   * to tell), or undefined when it was already final or another worker holds it.
+   * Appends messages of a running execution as pieces of the outputs table. A piece is
+   * never overwritten: two writers of the same seq (a worker that lost its lease and
+   * the one that took over) cannot both succeed, and the loser gets false.
+   */
+  async appendOutput(executionId: string, events: readonly ExecutionEvent[], now: number): Promise<boolean> {
+    const ttl = ttlFrom(now);
+    const written = await Promise.all(toPieces(events).map((piece) => ifConditionHolds(this.client.send(new PutCommand({
+      TableName: this.outputsTable,
+      Item: { executionId, seq: piece.lastSeq, events: piece.json, ttl },
+      ConditionExpression: 'attribute_not_exists(seq)',
+    })))));
+    return written.every((out) => out !== undefined);
+  }
+
+  /** The seq of the last stored piece of an execution, or 0 when none is stored. */
+  async lastPieceSeq(executionId: string): Promise<number> {
+    const out = await this.client.send(new QueryCommand({
+      TableName: this.outputsTable,
+      KeyConditionExpression: 'executionId = :id',
+      ExpressionAttributeValues: { ':id': executionId },
+      ScanIndexForward: false,
+      Limit: 1,
+      ProjectionExpression: 'seq',
+      ConsistentRead: true,
+    }));
+    return (out.Items?.[0] as { seq?: number } | undefined)?.seq ?? 0;
+  }
+
+  /**
+   * The last seq an execution used: the row's, or a stored piece's beyond it (pieces
+   * stored after the last lease renewal). A result written for it takes the next one.
+   */
+  async lastStoredSeq(item: Pick<ExecutionItem, 'executionId' | 'lastSeq'>): Promise<number> {
+    return Math.max(item.lastSeq, await this.lastPieceSeq(item.executionId));
+  }
+
+  /**
+   * Every stored message of an execution after `afterSeq`, in seq order, each seq once:
+   * its pieces, then what was written with its final status.
+   */
+  async storedEvents(item: Pick<ExecutionItem, 'executionId' | 'tail' | 'events'>, afterSeq = 0): Promise<ExecutionEvent[]> {
+    const bySeq = new Map<number, ExecutionEvent>();
+    const keep = (events: ExecutionEvent[]) => {
+      for (const e of events) if (e.seq > afterSeq && !bySeq.has(e.seq)) bySeq.set(e.seq, e);
+    };
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new QueryCommand({
+        TableName: this.outputsTable,
+        // Pieces are keyed by their last seq: those after afterSeq hold every later message.
+        KeyConditionExpression: 'executionId = :id AND seq > :after',
+        ExpressionAttributeValues: { ':id': item.executionId, ':after': afterSeq },
+        ConsistentRead: true,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }));
+      for (const piece of page.Items ?? []) keep(parseAll(piece.events as string[] | undefined));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    keep(parseAll(item.events));
+    keep(parseAll(item.tail));
+    return [...bySeq.values()].sort((x, y) => x.seq - y.seq);
+  }
+
+  /**
+   * Writes the final status once, with the messages that end the run (the last outputs
+   * and the result; outputs beyond one piece are appended as pieces first). `expect`
+   * says which states may end here: a worker ends its own running lease; the gateway
+   * ends a queued one (cancel); the dead-letter consumer ends anything not yet final.
+   * Returns the final item (naming the connection to tell), or undefined when it was
+   * already final or another worker holds it.
    */
   async finish(
     executionId: string,
     result: ResultMessage,
-    events: ExecutionEvent[],
-    storedBytes: number,
+    outputs: readonly ExecutionEvent[],
     now: number,
     expect: { owner: string } | { fromQueued: true } | { anyUnfinished: true },
   ): Promise<ExecutionItem | undefined> {
-    const { kept, bytes } = keepWithinCap(events, storedBytes);
-    const values: Record<string, unknown> = {
-      ':status': result.status, ':result': result, ':now': now, ':seq': result.seq, ':events': kept, ':bytes': bytes,
-    };
+    let tail = [...outputs, result].map((e) => JSON.stringify(e));
+    if (tail.reduce((n, json) => n + Buffer.byteLength(json), 0) > MAX_PIECE_BYTES) {
+      // Rare (a large last batch): keep the row within the item limit.
+      if (!(await this.appendOutput(executionId, outputs, now))) return undefined;
+      tail = [JSON.stringify(result)];
+    }
+    const values: Record<string, unknown> = { ':status': result.status, ':result': result, ':now': now, ':seq': result.seq, ':tail': tail };
     let condition: string;
     if ('owner' in expect) {
       condition = '#s = :running AND leaseOwner = :owner';
@@ -227,7 +333,7 @@ export class ExecutionStore {
       values[':running'] = 'running';
     }
     return this.#update(executionId, {
-      UpdateExpression: 'SET #s = :status, #r = :result, finishedAt = :now, lastSeq = :seq, events = list_append(events, :events), storedBytes = :bytes REMOVE leaseOwner, leaseExpiresAt, pendingOwner',
+      UpdateExpression: 'SET #s = :status, #r = :result, finishedAt = :now, lastSeq = :seq, tail = :tail REMOVE leaseOwner, leaseExpiresAt, pendingOwner',
       ConditionExpression: `attribute_exists(executionId) AND ${condition}`,
       ExpressionAttributeNames: { '#s': 'status', '#r': 'result' },
       ExpressionAttributeValues: values,
@@ -253,15 +359,23 @@ export class ExecutionStore {
    * the message may be lost too). The sweep enqueues them again; claims make that safe.
    */
   async stranded(now: number, cutoff: number, limit = 100): Promise<ExecutionItem[]> {
-    // A scan of the sparse index reads unfinished executions only.
-    const out = await this.client.send(new ScanCommand({
-      TableName: this.table,
-      IndexName: PENDING_INDEX,
-      FilterExpression: 'createdAt < :cutoff AND (#s = :queued OR (#s = :running AND leaseExpiresAt < :now)) AND (attribute_not_exists(requeuedAt) OR requeuedAt < :cutoff)',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':cutoff': cutoff, ':queued': 'queued', ':running': 'running', ':now': now },
-    }));
-    return ((out.Items ?? []) as ExecutionItem[]).slice(0, limit);
+    // A scan of the sparse index reads unfinished executions only, page by page (a page
+    // stops at 1 MB, before the filter, so one page may hold none of them).
+    const found: ExecutionItem[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new ScanCommand({
+        TableName: this.table,
+        IndexName: PENDING_INDEX,
+        FilterExpression: 'createdAt < :cutoff AND (#s = :queued OR (#s = :running AND leaseExpiresAt < :now)) AND (attribute_not_exists(requeuedAt) OR requeuedAt < :cutoff)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':cutoff': cutoff, ':queued': 'queued', ':running': 'running', ':now': now },
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }));
+      found.push(...((page.Items ?? []) as ExecutionItem[]));
+      start = page.LastEvaluatedKey;
+    } while (start && found.length < limit);
+    return found.slice(0, limit);
   }
 
   /**

@@ -15,8 +15,6 @@ export const LIMITS = {
   memoryMb: { min: 16, max: 256, default: 64 },
   /** Everything a program may print; past it the run ends `output_exceeded`. */
   maxOutputBytes: 1024 * 1024,
-  /** Output kept in the store for `resume` (a DynamoDB item is at most 400 KB). */
-  maxStoredOutputBytes: 256 * 1024,
   /** How long output is batched before it is sent: a tight loop costs few messages. */
   outputBatchMs: 4,
   requestId: { min: 1, max: 64 },

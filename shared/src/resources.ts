@@ -16,6 +16,9 @@ export interface TableDefinition {
   /** Logical name; deployed names add a stack prefix. */
   name: string;
   hashKey: string;
+  /** The sort key, for a table whose items come in ordered groups under one hash key. */
+  rangeKey?: string;
+  rangeKeyType?: 'S' | 'N';
   /** Attribute holding the expiry in epoch seconds (DynamoDB TTL). */
   ttlAttribute: string;
   /** Global secondary indexes, if any (projection: all attributes). */
@@ -31,6 +34,17 @@ export const TABLES = {
     // them). The gateway counts one socket's unfinished runs here for its cap, and the
     // recovery sweep reads the few unfinished ones, never the whole table.
     indexes: [{ name: 'byPendingOwner', hashKey: 'pendingOwner', hashKeyType: 'S', rangeKey: 'createdAt', rangeKeyType: 'N' }],
+  },
+  // A run's output as pieces of bounded size, appended as it is produced: each piece
+  // holds one batch of numbered messages, keyed by the seq of its last message, so the
+  // execution row stays small and `resume` reads the pieces after a seq in order.
+  outputs: {
+    name: 'outputs',
+    hashKey: 'executionId',
+    rangeKey: 'seq',
+    rangeKeyType: 'N',
+    ttlAttribute: 'ttl',
+    indexes: [],
   },
   connections: {
     name: 'connections',

@@ -60,7 +60,7 @@ export class Worker {
       sqs: this.#sqs,
       queueUrl: options.store.queueUrl,
       deletes: new MessageDeleter(this.#sqs, options.store.queueUrl),
-      executions: new ExecutionStore(this.#dynamo, options.store.executionsTable),
+      executions: new ExecutionStore(this.#dynamo, options.store.executionsTable, options.store.outputsTable),
       connections: new ConnectionStore(this.#dynamo, options.store.connectionsTable),
       delivery: this.#delivery,
       sandbox: options.sandbox,

@@ -7,13 +7,14 @@
  */
 import { ChangeMessageVisibilityCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from 'pino';
-import { LIMITS, type ExecutionEvent, type Status, type Timing } from '@playground/shared';
-import { isFinal, type ExecutionStore } from '@playground/shared/executions';
+import { LIMITS, type ResultMessage, type Timing } from '@playground/shared';
+import { isFinal, type ExecutionItem, type ExecutionStore } from '@playground/shared/executions';
 import type { ConnectionStore } from '@playground/shared/connections';
 import { decodeQueueMessage } from '@playground/shared/queue';
 import type { Delivery } from '@playground/shared/delivery';
 import type { Sandbox, SandboxOutcome } from './sandbox/types.ts';
-import { Publisher } from './publisher.ts';
+import { Publisher, type StopReason } from './publisher.ts';
+import { LeaseKeeper, repeat } from './lease.ts';
 import type { MessageDeleter } from './deletes.ts';
 
 export interface ExecutionDeps {
@@ -35,131 +36,136 @@ export interface ExecutionDeps {
 
 export type MessageOutcome = 'finished' | 'duplicate' | 'busy_elsewhere' | 'invalid' | 'lease_lost' | 'retry';
 
-async function resend(deps: ExecutionDeps, connectionId: string, stored: string[]): Promise<void> {
-  for (const json of stored) {
-    const sent = await deps.delivery.post(connectionId, JSON.parse(json) as ExecutionEvent).catch(() => 'gone' as const);
+/** Sends an execution's stored messages again (clients keep each seq once). */
+async function resend(deps: ExecutionDeps, item: ExecutionItem): Promise<void> {
+  for (const event of await deps.executions.storedEvents(item)) {
+    const sent = await deps.delivery.post(item.connectionId, event).catch(() => 'gone' as const);
     if (sent === 'gone') return;
   }
 }
 
 export async function processMessage(deps: ExecutionDeps, message: Message): Promise<MessageOutcome> {
-  const { sqs, queueUrl, executions, log, owner } = deps;
-  const remove = () => deps.deletes.delete(message.ReceiptHandle!);
   const body = decodeQueueMessage(message.Body);
   if (!body) {
     // Not ours: keeping it would only send it to the dead-letter queue three receives later.
-    log.warn({ messageId: message.MessageId }, 'dropping a message that is not an execution');
-    await remove();
+    deps.log.warn({ messageId: message.MessageId }, 'dropping a message that is not an execution');
+    await deps.deletes.delete(message.ReceiptHandle!);
     return 'invalid';
   }
-  const { executionId } = body;
-  const { timing } = deps;
-  const item = await executions.claim(executionId, owner, Date.now(), timing.leaseMs, body.run);
-  if (!item) {
-    const current = await executions.get(executionId);
-    if (!current || isFinal(current.status)) {
-      // Already finished (a duplicate delivery), cancelled while queued, or withdrawn.
-      // A worker that died between writing the result and posting it leaves its message
-      // behind; sending the stored messages again closes that gap (clients drop seqs
-      // they have seen).
-      if (current) await resend(deps, current.connectionId, current.events);
-      await remove();
-      return 'duplicate';
-    }
-    // Another worker holds a live lease: look again when it would have expired.
-    const wait = Math.max(1, Math.ceil(((current.leaseExpiresAt ?? Date.now()) - Date.now()) / 1000) + 1);
-    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: Math.min(wait, 43_200) }))
-      .catch((err: unknown) => log.warn({ err, executionId }, 'could not defer a busy message'));
-    return 'busy_elsewhere';
-  }
+  const item = await deps.executions.claim(body.executionId, deps.owner, Date.now(), deps.timing.leaseMs, body.run);
+  return item ? runClaimed(deps, message, item) : settleUnclaimed(deps, message, body.executionId);
+}
 
-  const log1 = log.child({ executionId, attempt: item.attempt });
+/** The claim failed: the run is final (a duplicate delivery) or another worker holds it. */
+async function settleUnclaimed(deps: ExecutionDeps, message: Message, executionId: string): Promise<MessageOutcome> {
+  const current = await deps.executions.get(executionId);
+  if (!current || isFinal(current.status)) {
+    // Already finished (a duplicate delivery), cancelled while queued, or withdrawn.
+    // A worker that died between writing the result and posting it leaves its message
+    // behind; sending the stored messages again closes that gap.
+    if (current) await resend(deps, current);
+    await deps.deletes.delete(message.ReceiptHandle!);
+    return 'duplicate';
+  }
+  // Another worker holds a live lease: look again when it would have expired.
+  const wait = Math.max(1, Math.ceil(((current.leaseExpiresAt ?? Date.now()) - Date.now()) / 1000) + 1);
+  await deps.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: deps.queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: Math.min(wait, 43_200) }))
+    .catch((err: unknown) => deps.log.warn({ err, executionId }, 'could not defer a busy message'));
+  return 'busy_elsewhere';
+}
+
+/**
+ * An attempt, from claimed to released: running (the sandbox, with the lease kept and
+ * the row watched), then finished (the result written once) or released (for a retry).
+ */
+async function runClaimed(deps: ExecutionDeps, message: Message, item: ExecutionItem): Promise<MessageOutcome> {
+  const { executions, timing, owner } = deps;
+  const { executionId } = item;
+  const log = deps.log.child({ executionId, attempt: item.attempt });
+  // A retry numbers on past anything an earlier attempt stored after its last renewal.
+  const startSeq = item.attempt > 1 ? Math.max(item.lastSeq, (await executions.lastPieceSeq(executionId)) + 1) : item.lastSeq;
   const abort = new AbortController();
-  let stopReason: 'cancelled' | 'lease_lost' | undefined;
+  let stopReason: StopReason | undefined;
+  const stop = (reason: StopReason) => {
+    stopReason ??= reason;
+    abort.abort(reason);
+  };
   const publisher = new Publisher({
-    item, owner, executions, delivery: deps.delivery, log: log1, leaseMs: timing.leaseMs,
-    onStop: (reason) => {
-      stopReason ??= reason;
-      abort.abort(reason);
-    },
+    item, startSeq, owner, executions, delivery: deps.delivery, log, leaseMs: timing.leaseMs, onStop: stop,
     // A socket closed without its $disconnect being recorded leaves a row behind; drop it.
     onGone: (connectionId) => {
-      deps.connections.delete(connectionId).catch((err: unknown) => log1.warn({ err, connectionId }, 'could not remove a gone connection'));
+      deps.connections.delete(connectionId).catch((err: unknown) => log.warn({ err, connectionId }, 'could not remove a gone connection'));
     },
+  });
+  const lease = new LeaseKeeper({
+    executions, sqs: deps.sqs, queueUrl: deps.queueUrl, receiptHandle: message.ReceiptHandle, executionId, owner, timing, log,
+    storedSeq: () => publisher.storedSeq,
+    onRenewed: (at) => publisher.renewed(at),
+    onLost: () => stop('lease_lost'),
   });
   // Queue time is measured from the first enqueue: a retried run waited all along.
   const queuedMs = Math.max(0, (item.startedAt ?? Date.now()) - item.createdAt);
   publisher.started(queuedMs);
-
-  // While it runs, watch the store (cancel, resume onto another socket) and keep the
-  // lease and the message's visibility ahead of the clock.
-  let lastRenew = Date.now();
-  const watch = setInterval(() => {
-    void (async () => {
-      const now = Date.now();
-      if (now - lastRenew >= timing.heartbeatMs) {
-        lastRenew = now;
-        const renewed = await executions.record(executionId, owner, [], now, timing.leaseMs, 0);
-        if (!renewed) {
-          stopReason ??= 'lease_lost';
-          return abort.abort('lease_lost');
-        }
-        await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: timing.visibilityTimeoutSeconds }));
-        return publisher.observe(renewed);
-      }
-      const current = await executions.get(executionId);
-      if (current) publisher.observe(current);
-    })().catch((err: unknown) => log1.warn({ err }, 'watch failed'));
-  }, deps.watchMs ?? 100);
+  lease.start();
+  // While it runs, watch the row for a cancel, a resume onto another socket, or a lost lease.
+  const stopWatching = repeat(() => publisher.watch().catch((err: unknown) => log.warn({ err }, 'watch failed')), deps.watchMs ?? 100);
 
   let outcome: SandboxOutcome;
   try {
     outcome = await deps.sandbox.run({
-      executionId,
-      language: item.language,
-      code: item.code,
-      stdin: item.stdin,
-      timeoutMs: item.timeoutMs,
-      memoryMb: item.memoryMb,
+      executionId, language: item.language, code: item.code, stdin: item.stdin, timeoutMs: item.timeoutMs, memoryMb: item.memoryMb,
       maxOutputBytes: LIMITS.maxOutputBytes,
     }, (chunk) => publisher.output(chunk), abort.signal);
   } catch (err) {
     // The sandbox promises outcomes, not errors; if it breaks anyway, say so.
-    log1.error({ err }, 'sandbox failed');
+    log.error({ err }, 'sandbox failed');
     outcome = { status: 'crashed', wallMs: 0, cpuMs: 0, truncated: false, error: { name: 'InternalError', message: 'The sandbox failed to run this program.' } };
   } finally {
-    clearInterval(watch);
+    await Promise.all([stopWatching(), lease.stop()]);
   }
 
   if (stopReason === 'lease_lost') {
-    log1.warn('lease lost; another worker owns this run now');
+    log.warn('lease lost; another worker owns this run now');
     return 'lease_lost';
   }
   if (outcome.status === 'crashed' && !stopReason) {
     // The sandbox died under the run, which no limit explains: try again at once on
     // another delivery. SQS counts receives; past maxReceiveCount the message goes to
     // the dead-letter queue, whose consumer ends the run as `crashed` and says so.
-    log1.warn({ error: outcome.error }, 'sandbox died; the run will be retried');
+    log.warn({ error: outcome.error }, 'sandbox died; the run will be retried');
     await publisher.settle();
     await executions.release(executionId, owner);
-    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 }))
-      .catch((err: unknown) => log1.warn({ err }, 'could not release the message; it returns after its visibility timeout'));
+    await deps.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: deps.queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 }))
+      .catch((err: unknown) => log.warn({ err }, 'could not release the message; it returns after its visibility timeout'));
     return 'retry';
   }
-  const status: Status = stopReason === 'cancelled' ? 'cancelled' : outcome.status;
-  const written = await publisher.finish({
-    type: 'result',
-    status,
-    ...(outcome.value !== undefined ? { value: outcome.value } : {}),
-    ...(outcome.error ? { error: outcome.error } : {}),
-    stats: { wallMs: outcome.wallMs, cpuMs: outcome.cpuMs, queuedMs },
-    truncated: outcome.truncated,
-  });
+  const written = await publisher.finish(resultOf(outcome, stopReason, queuedMs));
   if (!written) {
-    log1.warn('final status already written elsewhere');
+    log.warn('final status already written elsewhere');
     return 'lease_lost';
   }
-  await remove();
-  log1.info({ status, wallMs: outcome.wallMs }, 'execution finished');
+  await deps.deletes.delete(message.ReceiptHandle!);
+  log.info({ status: stopReason === 'cancelled' ? 'cancelled' : outcome.status, wallMs: outcome.wallMs }, 'execution finished');
   return 'finished';
 }
+
+/** The result of a run that ends here: the sandbox's outcome, unless the run was stopped first. */
+function resultOf(outcome: SandboxOutcome, stopReason: StopReason | undefined, queuedMs: number): Omit<ResultMessage, 'seq' | 'executionId'> {
+  const stats = { wallMs: outcome.wallMs, cpuMs: outcome.cpuMs, queuedMs };
+  if (stopReason === 'output_refused') {
+    return { type: 'result', status: 'output_exceeded', error: OUTPUT_NOT_STORED, stats, truncated: true };
+  }
+  return {
+    type: 'result',
+    status: stopReason === 'cancelled' ? 'cancelled' : outcome.status,
+    ...(outcome.value !== undefined ? { value: outcome.value } : {}),
+    ...(outcome.error ? { error: outcome.error } : {}),
+    stats,
+    truncated: outcome.truncated,
+  };
+}
+
+export const OUTPUT_NOT_STORED = {
+  name: 'OutputNotStored',
+  message: 'The store refused to keep this output, so the run was stopped; everything printed before that was delivered.',
+} as const;

@@ -1,32 +1,52 @@
 /**
  * Turns one run's output into the protocol's numbered messages and gets them to the
- * client: chunks are batched for a few ms (a tight print loop costs few messages),
- * split under API Gateway's frame size, numbered by `seq`, recorded in the executions
- * table, then posted in order through the management API. Recording first means every
- * seq a client saw is in the store: a retry numbers on from there and `resume` replays
- * everything, with no gap and no number used twice. The result is written once
- * (conditionally) before it is posted.
+ * client: chunks are batched (a tight print loop costs few messages), split under API
+ * Gateway's frame size, numbered by `seq`, appended to the store as a piece, then posted
+ * in order through the management API. Storing first means every seq a client saw is in
+ * the store: a retry numbers on from there and `resume` replays everything, with no gap
+ * and no number used twice. The result is written once (conditionally) before it is
+ * posted.
+ *
+ * Store writes follow the output, not the run's duration: one write at a time, what
+ * arrives meanwhile waits for the next; the first writes of a run go after `batchMs`
+ * (an interactive program's lines arrive at once), later ones at most every
+ * `steadyBatchMs` (a program printing every few ms for 30 s makes hundreds of small
+ * writes, not thousands).
  */
 import type { Logger } from 'pino';
 import { LIMITS, type ExecutionEvent, type OutputMessage, type ResultMessage } from '@playground/shared';
-import type { ExecutionItem, ExecutionStore } from '@playground/shared/executions';
+import { isRefusedWrite, type ExecutionItem, type ExecutionSignals, type ExecutionStore } from '@playground/shared/executions';
 import type { Delivery } from '@playground/shared/delivery';
 import type { SandboxOutput } from './sandbox/types.ts';
 
+export type StopReason = 'cancelled' | 'lease_lost' | 'output_refused';
+
 export interface PublisherOptions {
-  /** The claimed item; its lastSeq is already this attempt's `started`. */
+  /** The claimed item; `startSeq` is this attempt's `started`. */
   item: ExecutionItem;
+  /** The seq of this attempt's `started`: the claim's, or past the pieces a lost attempt stored. */
+  startSeq: number;
   owner: string;
   executions: ExecutionStore;
   delivery: Delivery;
   log: Logger;
   leaseMs: number;
-  /** Called once per connection that API Gateway says is gone. */
+  /** Called when API Gateway says a connection is gone (cleanup; may repeat). */
   onGone?: (connectionId: string) => void;
-  /** Called when the store says the run should stop: cancelled, or the lease was lost. */
-  onStop: (reason: 'cancelled' | 'lease_lost') => void;
+  /** Called once when the run must stop: cancelled, the lease was lost, or the store refused its output. */
+  onStop: (reason: StopReason) => void;
   batchMs?: number;
+  steadyBatchMs?: number;
 }
+
+export const RESULT_NOT_STORED = {
+  name: 'ResultNotStored',
+  message: 'The store refused to keep this result; the output printed before it was delivered.',
+} as const;
+
+/** Writes of a run that go after `batchMs`; later ones wait `steadyBatchMs`. */
+const FAST_WRITES = 32;
+const STEADY_BATCH_MS = 50;
 
 /** Splits text so that each piece, JSON-encoded, stays under `maxBytes`, never inside a surrogate pair. */
 export function splitForFrames(data: string, maxBytes: number): string[] {
@@ -50,129 +70,224 @@ type Body<T> = T extends ExecutionEvent ? Omit<T, 'seq' | 'executionId'> : never
 export class Publisher {
   readonly #o: PublisherOptions;
   #seq: number;
+  /** The last seq in the store (the started seq counts: the claim reserved it). */
+  #storedSeq: number;
   #connectionId: string;
   #gone = false;
-  #storedBytes: number;
   #pending: SandboxOutput[] = [];
   #pendingBytes = 0;
-  /** `started`, sent at once and stored with the next batch. */
-  #unrecorded: ExecutionEvent[] = [];
+  /** `started`, posted at once and stored with the first write. */
+  #unstored: ExecutionEvent[] = [];
   #timer: NodeJS.Timeout | undefined;
+  #writing: Promise<void> | undefined;
+  #writes = 0;
+  /** The lease runs until here (by this worker's clock); nothing is stored after it. */
+  #leaseUntil: number;
   /**
-   * Two chains: store writes in order, and posts in order, each batch posted only once
-   * its write succeeded. A slow post never holds up the next write, and the final write
-   * does not wait for `started` to be posted. Posts stay in seq order, so `result`
-   * arrives last.
+   * Messages stored and posted since the last watch confirmed the connection. A
+   * `resume` replays what was stored before its rebind; these may have been stored
+   * after it and posted to the old connection, so they go to the new one when the
+   * rebind is seen. Numbered in the order they were stored.
    */
-  #writes: Promise<boolean> = Promise.resolve(true);
+  #unconfirmed: Array<{ n: number; event: ExecutionEvent }> = [];
+  #storedCount = 0;
+  /** Posts, in seq order, each after its store write. */
   #sends: Promise<void> = Promise.resolve();
   #stopped = false;
+  #refused = false;
+  /** Set by `finish`: no more writes start on their own. */
+  #ending = false;
 
   constructor(options: PublisherOptions) {
     this.#o = options;
-    this.#seq = options.item.lastSeq;
+    this.#seq = options.startSeq;
+    this.#storedSeq = options.startSeq;
     this.#connectionId = options.item.connectionId;
-    this.#storedBytes = options.item.storedBytes;
+    this.#leaseUntil = (options.item.leaseExpiresAt ?? Date.now() + options.leaseMs);
   }
 
   get connectionId(): string {
     return this.#connectionId;
   }
 
+  /** The last seq this attempt stored (or reserved, for `started`). */
+  get storedSeq(): number {
+    return this.#storedSeq;
+  }
+
+  /** The lease was renewed at `at`: storing may go on until `at + leaseMs`. */
+  renewed(at: number): void {
+    this.#leaseUntil = Math.max(this.#leaseUntil, at + this.#o.leaseMs);
+  }
+
   #number<T extends ExecutionEvent>(body: Body<T>): T {
     return { ...body, executionId: this.#o.item.executionId, seq: ++this.#seq } as unknown as T;
   }
 
-  /** Sends `started` right away: the claim already reserved its seq in the store. */
+  /** Sends `started` right away: its seq is already reserved in the store. */
   started(queuedMs: number): void {
     const event: ExecutionEvent = {
-      type: 'started', executionId: this.#o.item.executionId, seq: this.#o.item.lastSeq, queuedMs, attempt: this.#o.item.attempt,
+      type: 'started', executionId: this.#o.item.executionId, seq: this.#o.startSeq, queuedMs, attempt: this.#o.item.attempt,
     };
-    this.#unrecorded.push(event);
-    this.#send(Promise.resolve(true), [event]);
+    this.#unstored.push(event);
+    this.#post([event]);
   }
 
   output(chunk: SandboxOutput): void {
+    if (this.#refused) return;
     this.#pending.push(chunk);
     this.#pendingBytes += chunk.data.length;
-    if (this.#pendingBytes >= LIMITS.maxOutputChunkBytes) this.flush();
-    else this.#timer ??= setTimeout(() => this.flush(), this.#o.batchMs ?? LIMITS.outputBatchMs);
+    this.#schedule();
   }
 
-  /** Records what is pending (with anything not yet recorded), then sends it. */
-  flush(): void {
+  #schedule(): void {
+    if (this.#writing || this.#ending || this.#stopped || this.#pending.length === 0) return;
+    if (this.#pendingBytes >= LIMITS.maxOutputChunkBytes) {
+      this.#flush();
+      return;
+    }
+    const wait = this.#writes < FAST_WRITES ? (this.#o.batchMs ?? LIMITS.outputBatchMs) : (this.#o.steadyBatchMs ?? STEADY_BATCH_MS);
+    this.#timer ??= setTimeout(() => this.#flush(), wait);
+  }
+
+  /** Stores what is pending as one piece (with `started` if not stored yet), then posts it. */
+  #flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#writing || this.#ending || this.#stopped) return;
     const events = this.#drain();
     if (events.length === 0) return;
-    const written = this.#write(async () => {
-      const recorded = [...this.#unrecorded, ...events];
-      this.#unrecorded = [];
-      const item = await this.#o.executions.record(this.#o.item.executionId, this.#o.owner, recorded, Date.now(), this.#o.leaseMs, this.#storedBytes);
-      if (!item) {
-        this.#stop('lease_lost');
-        return false;
-      }
-      this.observe(item);
-      return true;
+    this.#writing = this.#store(events).finally(() => {
+      this.#writing = undefined;
+      this.#schedule();
     });
-    this.#send(written, events);
   }
 
-  /**
-   * Applies what the store says about this execution: a `resume` moved it to another
-   * connection (everything recorded before that is replayed by the resumer, everything
-   * after goes there), or its owner asked to cancel.
-   */
-  observe(item: ExecutionItem): void {
-    this.#storedBytes = item.storedBytes;
-    if (item.connectionId !== this.#connectionId) {
-      this.#o.log.info({ from: this.#connectionId, to: item.connectionId }, 'delivery rebound');
-      this.#connectionId = item.connectionId;
-      this.#gone = false;
+  async #store(events: OutputMessage[]): Promise<void> {
+    const pieces = [...this.#unstored, ...events];
+    // Past a third of the lease before its end, another worker may take over soon:
+    // stop rather than store numbers it could also use.
+    if (Date.now() > this.#leaseUntil - this.#o.leaseMs / 3) {
+      this.#stop('lease_lost');
+      return;
     }
-    if (item.cancelRequested) this.#stop('cancelled');
+    this.#writes += 1;
+    let stored: boolean;
+    try {
+      stored = await this.#o.executions.appendOutput(this.#o.item.executionId, pieces, Date.now());
+    } catch (err) {
+      if (isRefusedWrite(err)) {
+        this.#o.log.warn({ err }, 'the store refused this output; the run ends');
+        this.#refuse();
+      } else {
+        // Not stored means not sent: a client never holds a seq the store does not.
+        this.#o.log.error({ err }, 'storing output failed; the run stops');
+        this.#stop('lease_lost');
+      }
+      return;
+    }
+    if (!stored) {
+      this.#stop('lease_lost');
+      return;
+    }
+    this.#storedSeq = pieces[pieces.length - 1]!.seq;
+    for (const event of this.#unstored) this.#unconfirmed.push({ n: this.#storedCount++, event });
+    this.#unstored = [];
+    for (const event of events) this.#unconfirmed.push({ n: this.#storedCount++, event });
+    this.#post(events);
+  }
+
+  /** The store will not take this output: nothing more is stored; the result takes the next number. */
+  #refuse(): void {
+    this.#refused = true;
+    this.#seq = this.#storedSeq;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    this.#stop('output_refused');
+  }
+
+  /** True once the store refused the run's output. */
+  get refused(): boolean {
+    return this.#refused;
   }
 
   /**
-   * Ends the run: writes what is pending and the final status once, then sends them.
-   * Returns false when the store refused the final write (the lease was lost to
-   * another worker), in which case nothing more is sent.
+   * One look at the row: a `resume` moved delivery to another connection, the owner
+   * asked to cancel, or the run is no longer ours. What was stored before the look
+   * began is confirmed as seen by any resume before it.
+   */
+  async watch(): Promise<void> {
+    const mark = this.#storedCount;
+    const signals = await this.#o.executions.signals(this.#o.item.executionId);
+    if (!signals) return;
+    this.observe(signals, mark);
+  }
+
+  observe(signals: ExecutionSignals, mark: number): void {
+    if (signals.connectionId !== this.#connectionId) this.#rebind(signals.connectionId);
+    this.#unconfirmed = this.#unconfirmed.filter((u) => u.n >= mark);
+    if (signals.cancelRequested) this.#stop('cancelled');
+    if (signals.status !== 'running' || signals.leaseOwner !== this.#o.owner) this.#stop('lease_lost');
+  }
+
+  /** Delivery moves to another connection, starting with what it may have missed. */
+  #rebind(connectionId: string): void {
+    this.#o.log.info({ from: this.#connectionId, to: connectionId }, 'delivery rebound');
+    this.#connectionId = connectionId;
+    this.#gone = false;
+    this.#post(this.#unconfirmed.map((u) => u.event));
+  }
+
+  /**
+   * Ends the run: waits for the write in flight, then writes what is pending and the
+   * final status once, and sends them. Returns false when the store refused the final
+   * write (the lease was lost to another worker), in which case nothing more is sent.
    */
   async finish(result: Body<ResultMessage>): Promise<boolean> {
-    const outputs = this.#drain();
-    const final = this.#number<ResultMessage>(result);
-    const written = this.#write(async () => {
-      const recorded = [...this.#unrecorded, ...outputs, final];
-      this.#unrecorded = [];
-      const item = await this.#o.executions.finish(this.#o.item.executionId, final, recorded, this.#storedBytes, Date.now(), { owner: this.#o.owner });
-      if (!item) return false;
-      this.observe({ ...item, cancelRequested: false });
-      return true;
-    });
+    this.#ending = true;
+    while (this.#writing) await this.#writing;
+    let outputs = this.#refused ? [] : this.#drain();
+    let final = this.#number<ResultMessage>(result);
+    let item = await this.#end(final, outputs);
+    if (item === 'refused') {
+      // Refused for what it holds, so a retry would be refused again: end the run with
+      // what was stored and a result that says so, numbered right after it.
+      outputs = [];
+      this.#seq = this.#storedSeq;
+      final = this.#number<ResultMessage>({ type: 'result', status: 'output_exceeded', error: RESULT_NOT_STORED, stats: result.stats, truncated: true });
+      item = await this.#end(final, outputs);
+    }
+    if (!item || item === 'refused') return false;
+    this.#unstored = [];
+    // Written after any rebind, so the row names the connection that gets the end.
+    if (item.connectionId !== this.#connectionId) this.#rebind(item.connectionId);
     // In order, result last: clients order by seq, but many treat `result` as the end.
-    this.#send(written, [...outputs, final]);
+    this.#post([...outputs, final]);
     await this.#sends;
-    return written;
+    return true;
   }
 
-  /** Sends and records what is pending, and waits for everything queued so far. */
+  /** The final write: the row as written, undefined when the run is not ours (or the write failed), or 'refused'. */
+  async #end(final: ResultMessage, outputs: OutputMessage[]): Promise<ExecutionItem | undefined | 'refused'> {
+    try {
+      return await this.#o.executions.finish(this.#o.item.executionId, final, [...this.#unstored, ...outputs], Date.now(), { owner: this.#o.owner });
+    } catch (err) {
+      if (isRefusedWrite(err)) {
+        this.#o.log.warn({ err }, 'the store refused the result');
+        return 'refused';
+      }
+      this.#o.log.error({ err }, 'writing the result failed');
+      return undefined;
+    }
+  }
+
+  /** Waits for the write in flight and the posts queued so far; what is pending stays unsent. */
   async settle(): Promise<void> {
-    this.flush();
-    await Promise.all([this.#writes, this.#sends]);
-  }
-
-  #write(step: () => Promise<boolean>): Promise<boolean> {
-    this.#writes = this.#writes.then(step).catch((err: unknown) => {
-      // Not written means not sent: a client never holds a seq the store does not.
-      this.#o.log.error({ err }, 'recording output failed');
-      return false;
-    });
-    return this.#writes;
-  }
-
-  #send(written: Promise<boolean>, events: ExecutionEvent[]): void {
-    this.#sends = Promise.all([this.#sends, written])
-      .then(([, ok]) => (ok ? this.#post(events) : undefined))
-      .catch((err: unknown) => this.#o.log.error({ err }, 'publishing failed'));
+    this.#ending = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    while (this.#writing) await this.#writing;
+    await this.#sends;
   }
 
   #drain(): OutputMessage[] {
@@ -199,15 +314,21 @@ export class Publisher {
     return events;
   }
 
-  async #post(events: ExecutionEvent[]): Promise<void> {
+  #post(events: ExecutionEvent[]): void {
+    this.#sends = this.#sends.then(() => this.#postNow(events)).catch((err: unknown) => this.#o.log.error({ err }, 'publishing failed'));
+  }
+
+  async #postNow(events: ExecutionEvent[]): Promise<void> {
     for (const event of events) {
       if (this.#gone) return;
+      const to = this.#connectionId;
       try {
-        if ((await this.#o.delivery.post(this.#connectionId, event)) === 'gone') {
+        // A rebind may land while this post is on its way: only the connection posted to is gone.
+        if ((await this.#o.delivery.post(to, event)) === 'gone') {
           // The client left; the run goes on and is stored for `resume`. Posting stops
           // until a resume moves delivery elsewhere, so a gone socket costs one call.
-          this.#gone = true;
-          this.#o.onGone?.(this.#connectionId);
+          if (to === this.#connectionId) this.#gone = true;
+          this.#o.onGone?.(to);
         }
       } catch (err) {
         // Delivery is best effort: the store holds every message for resume.
@@ -216,7 +337,7 @@ export class Publisher {
     }
   }
 
-  #stop(reason: 'cancelled' | 'lease_lost'): void {
+  #stop(reason: StopReason): void {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#o.onStop(reason);

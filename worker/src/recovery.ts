@@ -90,7 +90,7 @@ export class Recovery {
     if (!item || isFinal(item.status)) return false;
     const now = Date.now();
     const result: ResultMessage = {
-      type: 'result', executionId, seq: item.lastSeq + 1, status: 'crashed',
+      type: 'result', executionId, seq: (await executions.lastStoredSeq(item)) + 1, status: 'crashed',
       error: {
         name: 'ExecutionCrashed',
         message: `The program stopped its sandbox on each of ${QUEUES.executions.maxReceiveCount} tries, so it was not run again.`,
@@ -98,7 +98,7 @@ export class Recovery {
       stats: { wallMs: 0, cpuMs: 0, queuedMs: Math.max(0, (item.startedAt ?? now) - item.createdAt) },
       truncated: false,
     };
-    const final = await executions.finish(executionId, result, [result], item.storedBytes, now, { anyUnfinished: true });
+    const final = await executions.finish(executionId, result, [], now, { anyUnfinished: true });
     if (!final) return false;
     log.warn({ executionId, attempts: item.attempt }, 'execution crashed on every try');
     await delivery.post(final.connectionId, result).catch((err: unknown) => log.warn({ err, executionId }, 'could not tell the client'));
