@@ -549,7 +549,7 @@ export function table(r: Record<string, any>, fl: Record<string, any>): string {
   const s = r.streaming;
   row(`streaming delay, console.log -> client (${s.n} lines)`, ms(s.p50), ms(s.p99), 'includes the 4 ms output batching');
   for (const w of r.storeWrites ?? []) {
-    const kib = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
+    const kib = (b: number) => (b < 1024 ? `${b} B` : `${(b / 1024).toFixed(0)} KiB`);
     row(`store writes: ${w.program} (${kib(w.outputBytes)} printed)`, '', '', `${w.writes} writes, ${kib(w.bytesWritten)} written, largest item ${kib(w.largestItemBytes)}; the same output in the old one-row design: ${kib(w.oldDesign.bytesWritten)} written`);
   }
   for (const t of r.throughput) {
