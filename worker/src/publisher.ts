@@ -297,8 +297,10 @@ export class Publisher {
     // Adjacent chunks of one stream merge into one message, then split under the frame limit.
     let stream: SandboxOutput['stream'] | undefined;
     let text = '';
+    // A program's text reaches a terminal as UTF-8, where a lone surrogate becomes U+FFFD,
+    // as Node writes it: the same here, so every frame and stored piece is well formed.
     const emit = () => {
-      if (stream && text) for (const data of splitForFrames(text, LIMITS.maxOutputChunkBytes)) events.push(this.#number<OutputMessage>({ type: 'output', stream: stream!, data }));
+      if (stream && text) for (const data of splitForFrames(text.toWellFormed(), LIMITS.maxOutputChunkBytes)) events.push(this.#number<OutputMessage>({ type: 'output', stream: stream!, data }));
     };
     for (const chunk of this.#pending) {
       if (chunk.stream !== stream) {
