@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { startLocalStack, type LocalStack } from '@playground/local';
-import { LIMITS, type ServerMessage } from '@playground/shared';
+import { LIMITS, type ExecutionEvent, type ServerMessage } from '@playground/shared';
 import { TestClient, stdoutOf } from './client.ts';
 
 let stack: LocalStack;
@@ -177,5 +177,84 @@ describe('any frame', () => {
     } finally {
       db.destroy();
     }
+  });
+});
+
+describe('any sequence of runs, cancels, resumes and reconnects', () => {
+  const programs = [
+    "console.log('quick')",
+    "for (let i = 0; i < 5; i++) { console.log('tick ' + i); await new Promise((r) => setTimeout(r, 30)); }",
+    "console.log('before'); throw new Error('boom')",
+    "let i = 0; setInterval(() => console.log('forever ' + i++), 20)",
+    "console.error('to stderr'); console.log('x'.repeat(40000))",
+  ];
+  type Op =
+    | { kind: 'run'; program: number }
+    | { kind: 'cancel'; of: number }
+    | { kind: 'resume'; of: number; afterSeq: number; rightToken: boolean }
+    | { kind: 'reconnect' };
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    fc.record({ kind: fc.constant('run' as const), program: fc.nat(programs.length - 1) }),
+    fc.record({ kind: fc.constant('cancel' as const), of: fc.nat(5) }),
+    fc.record({ kind: fc.constant('resume' as const), of: fc.nat(5), afterSeq: fc.nat(8), rightToken: fc.boolean() }),
+    fc.constant({ kind: 'reconnect' as const }),
+  );
+
+  it('each accepted run ends with exactly one result, its seqs have no gap or repeat, and a resume replays exactly what was stored', async () => {
+    await fc.assert(fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 7 }), async (ops) => {
+      const sockets: TestClient[] = [await TestClient.connect(stack.socketUrl)];
+      const current = () => sockets[sockets.length - 1]!;
+      const runs: Array<{ executionId: string; token: string }> = [];
+      const seen = (executionId: string): ExecutionEvent[] => {
+        const bySeq = new Map<number, ExecutionEvent>();
+        for (const c of sockets) for (const e of c.eventsOf(executionId)) if (!bySeq.has(e.seq)) bySeq.set(e.seq, e);
+        return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+      };
+      try {
+        for (const o of ops) {
+          if (o.kind === 'run') {
+            // A short timeout, so the endless program ends by itself too.
+            runs.push(await current().run(programs[o.program]!, { timeoutMs: 1500 }));
+          } else if (o.kind === 'cancel' && runs.length) {
+            const answer = await current().request({ action: 'cancel', executionId: runs[o.of % runs.length]!.executionId });
+            expect(['ack', 'error']).toContain(answer.type);
+          } else if (o.kind === 'resume' && runs.length) {
+            const r = runs[o.of % runs.length]!;
+            const answer = await current().request({ action: 'resume', executionId: r.executionId, token: o.rightToken ? r.token : `${r.token}x`, afterSeq: o.afterSeq });
+            expect(answer).toMatchObject(o.rightToken ? { type: 'ack' } : { type: 'error', error: { code: 'not_found' } });
+          } else if (o.kind === 'reconnect') {
+            current().ws.terminate();
+            const next = await TestClient.connect(stack.socketUrl);
+            sockets.push(next);
+            // As a client does: resume what is unfinished from the last seq it saw.
+            for (const r of runs) {
+              const events = seen(r.executionId);
+              if (events.some((e) => e.type === 'result')) continue;
+              await next.request({ action: 'resume', executionId: r.executionId, token: r.token, afterSeq: events.at(-1)?.seq ?? 0 });
+            }
+          }
+        }
+        for (const r of runs) await current().waitFor((m) => m.type === 'result' && m.executionId === r.executionId, 20_000)
+          .catch(async () => {
+            // The result went to an earlier socket; it is in the store either way.
+            expect(seen(r.executionId).some((e) => e.type === 'result')).toBe(true);
+          });
+        const replayer = await TestClient.connect(stack.socketUrl);
+        sockets.push(replayer);
+        for (const r of runs) {
+          const events = seen(r.executionId);
+          expect(events.filter((e) => e.type === 'result')).toHaveLength(1);
+          expect(events.at(-1)!.type).toBe('result');
+          await replayer.request({ action: 'resume', executionId: r.executionId, token: r.token, afterSeq: 0 });
+          await replayer.waitFor((m) => m.type === 'result' && m.executionId === r.executionId);
+          const replay = replayer.eventsOf(r.executionId).sort((a, b) => a.seq - b.seq);
+          expect(replay.map((e) => e.seq)).toEqual(replay.map((_, i) => i + 1));
+          // Everything any socket saw is what the store replays, message for message.
+          for (const e of events) expect(replay[e.seq - 1]).toEqual(e);
+        }
+      } finally {
+        for (const c of sockets) if (c.open) c.ws.terminate();
+      }
+    }), { numRuns: 6 });
   });
 });
