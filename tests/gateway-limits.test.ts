@@ -81,7 +81,7 @@ describe('when a backing service is down', () => {
       const client = await TestClient.connect(gateway.url);
       clients.push(client);
       const reply = await client.request({ action: 'run', language: 'javascript', code: "console.log('never')" });
-      expect(reply).toMatchObject({ type: 'rejected', error: { code: 'unavailable' } });
+      expect(reply).toMatchObject({ type: 'rejected', error: { code: 'unavailable', retryAfterMs: 1000 } });
       expect((reply as { error: { message: string } }).error.message).toMatch(/queue/);
       const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: stack.emulators.dynamodbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
       const rows = await db.send(new ScanCommand({ TableName: stack.store.executionsTable, FilterExpression: 'code = :c', ExpressionAttributeValues: { ':c': "console.log('never')" } }));

@@ -6,9 +6,7 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoDocumentClient, sqsClient } from '@playground/shared/aws-clients';
 import type { StoreConfig } from '@playground/shared';
 import { ExecutionStore } from '@playground/shared/executions';
 import { Delivery } from '@playground/shared/delivery';
@@ -49,8 +47,8 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   const app = Fastify({ logger: opts.logger ?? false, trustProxy: false, logController: new LogController({ disableRequestLogging: true }) });
   const region = opts.store.region;
   // Endpoints come from AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS when set.
-  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ region }), { marshallOptions: { removeUndefinedValues: true } });
-  const sqs = new SQSClient({ region });
+  const dynamo = dynamoDocumentClient(region);
+  const sqs = sqsClient(region);
   const delivery = new Delivery(opts.managementEndpoint, region);
   const limits = new RateLimits(opts.rateLimits);
   const handlers = createHandlers({

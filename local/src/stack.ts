@@ -3,6 +3,7 @@
  * definitions, one gateway process (local edge + web app) and worker processes. Tests
  * start it on free ports; `npm start` starts it on PORT.
  */
+import { startFaultProxy, type FaultKind, type FaultedService, type FaultProxy } from './fault-proxy.ts';
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +43,11 @@ export interface LocalStackOptions {
    * `workers` is then the starting count (default `min`).
    */
   autoscale?: AutoscaleOptions;
+  /**
+   * Put a fault-injecting proxy in front of DynamoDB, SQS and the management endpoint
+   * for the gateway and workers (see fault-proxy.ts); `stack.faults` sets the rate.
+   */
+  faults?: { rate?: number; kinds?: readonly FaultKind[] };
 }
 
 export interface LocalStack {
@@ -60,6 +66,8 @@ export interface LocalStack {
   restartGateway(): Promise<void>;
   /** Present when started with `autoscale`; closed by `close()`. */
   autoscaler?: Autoscaler<ChildProcess>;
+  /** Present when started with `faults`: one proxy per endpoint the services call. */
+  faults?: Record<FaultedService, FaultProxy>;
   close(): Promise<void>;
 }
 
@@ -95,6 +103,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   const region = 'us-east-1';
   let gateway: ChildProcess | undefined;
+  let faults: Record<FaultedService, FaultProxy> | undefined;
   const workers = new Set<ChildProcess>();
   try {
     progress('creating tables and queues from shared/ definitions');
@@ -103,6 +112,14 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       ...(opts.timing?.visibilityTimeoutSeconds ? { visibilityTimeoutSeconds: opts.timing.visibilityTimeoutSeconds } : {}),
     });
     const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+    if (opts.faults) {
+      const start = (service: FaultedService, target: string) => startFaultProxy({ service, target, ...opts.faults });
+      faults = { dynamodb: await start('dynamodb', emulators.dynamodbEndpoint), sqs: await start('sqs', emulators.sqsEndpoint), management: await start('management', url) };
+    }
+    // The services reach each endpoint through its proxy when there is one; queue URLs too,
+    // since the SDK sends SQS calls to the queue URL's host.
+    const via = (service: FaultedService, endpoint: string) => faults?.[service].url ?? endpoint;
+    const sqsVia = (queueUrl: string) => queueUrl.replace(emulators.sqsEndpoint, via('sqs', emulators.sqsEndpoint));
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
       NODE_ENV: process.env.NODE_ENV ?? 'development',
@@ -110,15 +127,15 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       AWS_REGION: region,
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint,
-      AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: via('dynamodb', emulators.dynamodbEndpoint),
+      AWS_ENDPOINT_URL_SQS: via('sqs', emulators.sqsEndpoint),
       EXECUTIONS_TABLE: store.executionsTable,
       OUTPUTS_TABLE: store.outputsTable,
       CONNECTIONS_TABLE: store.connectionsTable,
       SNIPPETS_TABLE: store.snippetsTable,
-      QUEUE_URL: store.queueUrl,
-      DLQ_URL: store.deadLetterQueueUrl,
-      MANAGEMENT_ENDPOINT: url,
+      QUEUE_URL: sqsVia(store.queueUrl),
+      DLQ_URL: sqsVia(store.deadLetterQueueUrl),
+      MANAGEMENT_ENDPOINT: via('management', url),
       ...(opts.env ?? {}),
     };
     const gatewayEnv: Record<string, string> = {
@@ -195,6 +212,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       workers,
       addWorker,
       ...(autoscaler ? { autoscaler } : {}),
+      ...(faults ? { faults } : {}),
       stopWorker,
       async restartGateway() {
         await stopProcess(gateway!, 'SIGTERM');
@@ -206,6 +224,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
           await autoscaler?.close();
           await Promise.all([...workers].map((w) => stopProcess(w, 'SIGTERM')));
           if (gateway) await stopProcess(gateway, 'SIGTERM');
+          await Promise.all(Object.values(faults ?? {}).map((f) => f.close()));
           await emulators.close();
         })();
         return closing;
@@ -214,6 +233,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   } catch (err) {
     await Promise.all([...workers].map((w) => stopProcess(w, 'SIGKILL')));
     if (gateway) await stopProcess(gateway, 'SIGKILL');
+    await Promise.all(Object.values(faults ?? {}).map((f) => f.close()));
     await emulators.close();
     throw err;
   }

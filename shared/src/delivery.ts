@@ -3,7 +3,8 @@
  * gateway's own @connections routes). A closed connection is an expected outcome, not
  * an error: it answers `gone` so callers can stop posting and clean up.
  */
-import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { GoneException, PostToConnectionCommand, type ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { managementClient } from './aws-clients.ts';
 import type { ServerMessage } from './protocol.ts';
 
 export type DeliveryResult = 'sent' | 'gone';
@@ -12,7 +13,7 @@ export class Delivery {
   readonly client: ApiGatewayManagementApiClient;
 
   constructor(endpoint: string, region: string) {
-    this.client = new ApiGatewayManagementApiClient({ endpoint, region });
+    this.client = managementClient(endpoint, region);
   }
 
   async post(connectionId: string, message: ServerMessage): Promise<DeliveryResult> {

@@ -15,6 +15,9 @@ export const ERRORS = {
 
 export type ErrorCode = keyof typeof ERRORS;
 
+/** When a client may retry after `unavailable`. */
+export const UNAVAILABLE_RETRY_AFTER_MS = 1_000;
+
 export interface ProtocolErrorBody {
   code: ErrorCode;
   message: string;
@@ -41,6 +44,7 @@ export class ProtocolError extends Error {
 export function protocolError(code: ErrorCode, ...args: Array<string | number>): ProtocolError {
   let i = 0;
   const message = ERRORS[code].replace(/%s/g, () => String(args[i++] ?? ''));
-  const retryAfterMs = code === 'rate_limited' ? Number(args[1]) : undefined;
+  // An `unavailable` answer comes after the SDK's own retries failed: wait a little longer.
+  const retryAfterMs = code === 'rate_limited' ? Number(args[1]) : code === 'unavailable' ? UNAVAILABLE_RETRY_AFTER_MS : undefined;
   return new ProtocolError(code, message, retryAfterMs);
 }

@@ -5,9 +5,9 @@
  * throws: it logs and backs off.
  */
 import { randomUUID } from 'node:crypto';
-import { ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ReceiveMessageCommand, type SQSClient, type Message } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoDocumentClient, sqsClient } from '@playground/shared/aws-clients';
 import type { Logger } from 'pino';
 import { DEFAULT_TIMING, QUEUES, type StoreConfig, type Timing } from '@playground/shared';
 import { ExecutionStore } from '@playground/shared/executions';
@@ -53,8 +53,8 @@ export class Worker {
     }
     this.#o = options;
     const region = options.store.region;
-    this.#sqs = new SQSClient({ region });
-    this.#dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ region }), { marshallOptions: { removeUndefinedValues: true } });
+    this.#sqs = sqsClient(region);
+    this.#dynamo = dynamoDocumentClient(region);
     this.#delivery = new Delivery(options.managementEndpoint, region);
     this.#deps = {
       sqs: this.#sqs,

@@ -44,6 +44,9 @@ export const RESULT_NOT_STORED = {
   message: 'The store refused to keep this result; the output printed before it was delivered.',
 } as const;
 
+/** Waits before posting a message again after the SDK's own retries failed. */
+const POST_RETRY_DELAYS_MS = [250, 1000];
+
 /** Writes of a run that go after `batchMs`; later ones wait `steadyBatchMs`. */
 const FAST_WRITES = 32;
 const STEADY_BATCH_MS = 50;
@@ -323,6 +326,12 @@ export class Publisher {
   async #postNow(events: ExecutionEvent[]): Promise<void> {
     for (const event of events) {
       if (this.#gone) return;
+      await this.#postOne(event);
+    }
+  }
+
+  async #postOne(event: ExecutionEvent): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
       const to = this.#connectionId;
       try {
         // A rebind may land while this post is on its way: only the connection posted to is gone.
@@ -332,9 +341,16 @@ export class Publisher {
           if (to === this.#connectionId) this.#gone = true;
           this.#o.onGone?.(to);
         }
+        return;
       } catch (err) {
-        // Delivery is best effort: the store holds every message for resume.
-        this.#o.log.warn({ err, seq: event.seq }, 'post failed');
+        // The SDK already retried; a few slower tries more keep a run's end from being
+        // lost to a passing fault. Past them delivery is best effort: the store holds
+        // every message for resume.
+        if (attempt >= POST_RETRY_DELAYS_MS.length) {
+          this.#o.log.warn({ err, seq: event.seq }, 'post failed');
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, POST_RETRY_DELAYS_MS[attempt]));
       }
     }
   }
