@@ -35,6 +35,13 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Bytes a socket may have waiting to be sent (beyond what the kernel holds) before the
+ * edge gives up on it: a client that does not read cannot make the gateway hold every
+ * run's output. Its runs go on and are stored; it can reconnect and resume them.
+ */
+export const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
+
 function awsError(reply: FastifyReply, status: number, type: string, message: string): FastifyReply {
   return reply.code(status).header('x-amzn-errortype', type).send({ message });
 }
@@ -124,6 +131,14 @@ async function localEdge(app: FastifyInstance, opts: LocalEdgeOptions): Promise<
       if (!s) return awsError(reply, 410, 'GoneException', `Connection ${req.params.id} is gone.`);
       const body = req.body as Buffer | undefined;
       if (body && body.length > LIMITS.maxFrameBytes) return awsError(reply, 413, 'PayloadTooLargeException', `Payload of ${body.length} bytes is over ${LIMITS.maxFrameBytes}.`);
+      if (s.socket.bufferedAmount > MAX_UNSENT_BYTES) {
+        req.log.warn({ connectionId: s.connectionId, unsent: s.socket.bufferedAmount }, 'closing a socket that does not read its messages');
+        // The close frame waits behind what is unsent, which this client does not read:
+        // drop the connection if it is not gone a moment later.
+        s.socket.close(1008, 'Policy violation: the client is not reading its messages');
+        setTimeout(() => s.socket.terminate(), 1000).unref();
+        return awsError(reply, 410, 'GoneException', `Connection ${req.params.id} is gone.`);
+      }
       s.socket.send(body?.toString('utf8') ?? '');
       return reply.code(200).send();
     });
