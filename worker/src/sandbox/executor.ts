@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import ivm from 'isolated-vm';
 import type { ProgramError } from '@playground/shared';
 import type { SandboxJob, SandboxOutcome } from './types.ts';
+import { cutField, cutUtf8, FIELD_LIMITS, fitResult } from './budget.ts';
 import { originalPosition, type DecodedMappings } from './sourcemap.ts';
 import { transpileTypeScript } from './transpile.ts';
 
@@ -45,12 +46,18 @@ interface Warm {
   context: ivm.Context;
   memoryMb: number;
   sink: Sink;
-  start: ivm.Reference<(code: string, file: string, stdin: string, maxTimers: number, outputBudget: number) => number>;
+  start: ivm.Reference<(code: string, file: string, stdin: string, maxTimers: number, outputBudget: number, limits: string) => number>;
   step: ivm.Reference<() => number | string>;
   drain: ivm.Reference<() => void>;
 }
 
 const DEFAULT_MEMORY_MB = 64;
+const FIELD_LIMITS_JSON = JSON.stringify(FIELD_LIMITS);
+/**
+ * The isolate's report holds at most the fields at their limits, JSON-escaped once more;
+ * anything longer did not come from the runtime's own report and is refused unread.
+ */
+const MAX_REPORT_CHARS = 2 * (FIELD_LIMITS.value + FIELD_LIMITS.name + FIELD_LIMITS.message + FIELD_LIMITS.stack) + 1024;
 const CPU_CHECK_MS = 10;
 /** How long past a limit the child's own timers wait for isolated-vm's timeout to act. */
 const BACKSTOP_MS = 250;
@@ -227,7 +234,7 @@ export class Executor {
     try {
       await warm.start.apply(
         undefined,
-        [code, file, job.stdin, job.maxTimers ?? this.#maxTimers, job.maxOutputBytes],
+        [code, file, job.stdin, job.maxTimers ?? this.#maxTimers, job.maxOutputBytes, FIELD_LIMITS_JSON],
         { timeout: remaining() },
       );
       // `step` answers a number (0: call again, n: wait n ms) until the program is done,
@@ -248,6 +255,7 @@ export class Executor {
         const report = parseReport(step);
         value = report.value;
         wrapped = report.wrapped === true;
+        if (report.truncated) truncated = true;
         if (report.error) {
           failure = report.error;
           if (report.atStart && failure.name === 'SyntaxError') locateSyntaxError(isolate, code, file, failure);
@@ -278,18 +286,19 @@ export class Executor {
       warm.sink.write = () => {};
     }
 
-    const base = { wallMs: elapsed(startedAt), cpuMs: Number(cpuNs - cpuBase) / 1e6, truncated };
     // The run is over (nothing can print or change the outcome now); freeing the isolate
     // after the result is sent keeps ~0.3 ms off every run's critical path.
     setImmediate(() => {
       try { isolate.dispose(); } catch { /* already disposed */ }
     });
-    if (status !== null) return { status, ...base };
-    if (failure) {
-      mapError(failure, file, map, wrapped);
-      return { status: 'failed', error: failure, ...base };
-    }
-    return value === undefined ? { status: 'succeeded', ...base } : { status: 'succeeded', value, ...base };
+    if (status !== null) return { status, wallMs: elapsed(startedAt), cpuMs: Number(cpuNs - cpuBase) / 1e6, truncated };
+    if (failure) mapError(failure, file, map, wrapped);
+    // The isolate cut these already; this holds if it did not, and after mapping.
+    const result = { value, error: failure };
+    if (fitResult(result, job.maxOutputBytes - outputBytes).cut) truncated = true;
+    const base = { wallMs: elapsed(startedAt), cpuMs: Number(cpuNs - cpuBase) / 1e6, truncated };
+    if (result.error) return { status: 'failed', error: result.error, ...base };
+    return result.value === undefined ? { status: 'succeeded', ...base } : { status: 'succeeded', value: result.value, ...base };
   }
 }
 
@@ -297,30 +306,22 @@ function elapsed(since: number): number {
   return Math.round((performance.now() - since) * 1000) / 1000;
 }
 
-/** The longest prefix of `text` whose UTF-8 encoding fits in `maxBytes`. */
-export function cutUtf8(text: string, maxBytes: number): string {
-  let bytes = 0;
-  let i = 0;
-  while (i < text.length) {
-    const cp = text.codePointAt(i)!;
-    const size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-    if (bytes + size > maxBytes) break;
-    bytes += size;
-    i += cp > 0xffff ? 2 : 1;
-  }
-  return text.slice(0, i);
-}
+interface Report { value?: string; error?: ProgramError; wrapped?: boolean; atStart?: boolean; truncated?: boolean }
 
 /** The report is produced inside the isolate: treat it as untrusted text. */
-function parseReport(text: unknown): { value?: string; error?: ProgramError; wrapped?: boolean; atStart?: boolean } {
+function parseReport(text: unknown): Report {
   if (typeof text !== 'string') return {};
+  if (text.length > MAX_REPORT_CHARS) {
+    return { error: { name: 'InternalError', message: `The runtime's report (${text.length} characters) was over ${MAX_REPORT_CHARS} and was refused.` } };
+  }
   let raw: unknown;
   try { raw = JSON.parse(text); } catch { return {}; }
   if (raw === null || typeof raw !== 'object') return {};
-  const out: { value?: string; error?: ProgramError; wrapped?: boolean; atStart?: boolean } = {};
+  const out: Report = {};
   const r = raw as Record<string, unknown>;
   out.wrapped = r.wrapped === true;
   out.atStart = r.atStart === true;
+  out.truncated = r.truncated === true;
   if (typeof r.value === 'string') out.value = r.value;
   if (r.error !== null && typeof r.error === 'object') {
     const e = r.error as Record<string, unknown>;
@@ -331,7 +332,7 @@ function parseReport(text: unknown): { value?: string; error?: ProgramError; wra
 }
 
 function str(v: unknown, fallback: string): string {
-  return typeof v === 'string' ? v.slice(0, 64 * 1024) : fallback;
+  return typeof v === 'string' ? v : fallback;
 }
 
 /**
@@ -348,11 +349,18 @@ function hostSideError(err: unknown): ProgramError {
         message: 'A promise rejected with a value that is not an Error, and nothing handled the rejection.',
       };
     }
-    return { name: err.name, message: err.message, stack: trimRuntimeFrames(stack) };
+    // ivm copied these out whole (a rejection never passes the runtime's report): cut
+    // them before anything else reads them.
+    const cutStack = cutField(stack, FIELD_LIMITS.stack * 2).text;
+    return {
+      name: cutField(err.name, FIELD_LIMITS.name).text,
+      message: cutField(err.message, FIELD_LIMITS.message).text,
+      stack: trimRuntimeFrames(cutStack),
+    };
   }
   return {
     name: 'UnhandledPromiseRejection',
-    message: `This error originated either by throwing inside of an async function without a catch block, or by rejecting a promise which was not handled with .catch(). The promise rejected with the reason "${String(err)}".`,
+    message: `This error originated either by throwing inside of an async function without a catch block, or by rejecting a promise which was not handled with .catch(). The promise rejected with the reason "${cutField(String(err), FIELD_LIMITS.message - 512).text}".`,
   };
 }
 
