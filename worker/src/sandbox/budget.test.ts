@@ -149,3 +149,36 @@ describe('the budget of a run', () => {
     expect(r.outcome.value).toMatch(MARKER);
   });
 });
+
+describe('host work done for a run', () => {
+  let pool: SandboxPool;
+  beforeAll(async () => {
+    pool = new SandboxPool({ size: 1, warmIsolates: 1, watchdogGraceMs: 2000 });
+    await pool.start();
+  });
+  afterAll(() => pool.close());
+
+  // 40 KB of TypeScript on its second line: 2 200 calls, each a mapped segment.
+  const items = Array.from({ length: 2200 }, (_, i) => `f(${i} as number)`).join(', ');
+  const longLine = `const xs: number[] = [${items}]; throw new Error("at the end of a long line");`;
+  const program = `const f = (n: number): number => n;\n${longLine}\n`;
+
+  it('maps an error at the end of a 40 KB TypeScript line to its line and column', async () => {
+    expect(program.length).toBeGreaterThan(40_000);
+    const r = await collect(pool, program, { language: 'typescript' });
+    expect(r.outcome.status).toBe('failed');
+    expect(r.outcome.error).toMatchObject({ message: 'at the end of a long line', line: 2, column: longLine.indexOf('new Error') + 1 });
+  });
+
+  it('maps a stack of a million frames on that line without the watchdog stepping in', async () => {
+    // Every frame points into the long line: mapping used to scan its 12 000 segments per
+    // frame, long enough for the pool to kill the child on every run.
+    const crafted = program.replace('throw new Error', 'const e = new Error("deep"); e.stack = "Error: deep\\n" + "    at main.ts:2:30000\\n".repeat(1e6); throw e; new Error');
+    const r = await collect(pool, crafted, { language: 'typescript', memoryMb: 128 });
+    expect(r.outcome.status).toBe('failed');
+    expect(r.outcome.error).toMatchObject({ name: 'Error', message: 'deep', line: 2 });
+    expect(r.outcome.error!.stack).toMatch(/^Error: deep\n {4}at main\.ts:2:\d+\n/);
+    expect(r.outcome.error!.stack).toMatch(MARKER);
+  });
+});
+

@@ -15,7 +15,7 @@ import ivm from 'isolated-vm';
 import type { ProgramError } from '@playground/shared';
 import type { SandboxJob, SandboxOutcome } from './types.ts';
 import { cutField, cutUtf8, FIELD_LIMITS, fitResult } from './budget.ts';
-import { originalPosition, type DecodedMappings } from './sourcemap.ts';
+import { originalPosition, type SourceMap } from './sourcemap.ts';
 import { transpileTypeScript } from './transpile.ts';
 
 /** Must match the wrapper in prelude.js: top-level-await code runs as this function's body. */
@@ -53,6 +53,8 @@ interface Warm {
 
 const DEFAULT_MEMORY_MB = 64;
 const FIELD_LIMITS_JSON = JSON.stringify(FIELD_LIMITS);
+/** Positions mapped through the source map per error (8 KiB of stack holds ~400). */
+const MAX_MAPPED_FRAMES = 1000;
 /**
  * The isolate's report holds at most the fields at their limits, JSON-escaped once more;
  * anything longer did not come from the runtime's own report and is refused unread.
@@ -162,7 +164,7 @@ export class Executor {
     const startedAt = performance.now();
     const file = job.language === 'typescript' ? 'main.ts' : 'main.js';
     let code = job.code;
-    let map: DecodedMappings | null = null;
+    let map: SourceMap | null = null;
     if (job.language === 'typescript') {
       const out = transpileTypeScript(job.code, file);
       if (!out.ok) {
@@ -404,7 +406,7 @@ function locateSyntaxError(isolate: ivm.Isolate, code: string, file: string, err
  * Points an error at the user's source: positions in the stack and the first frame's
  * line and column, through the async wrapper's shift and the TypeScript source map.
  */
-function mapError(error: ProgramError, file: string, map: DecodedMappings | null, wrapped: boolean): void {
+function mapError(error: ProgramError, file: string, map: SourceMap | null, wrapped: boolean): void {
   const toOriginal = (line: number, column: number) => {
     // Code wrapped for top-level await gains a prefix on its first line only.
     const c = wrapped && line === 1 ? Math.max(1, column - ASYNC_PREFIX.length) : column;
@@ -416,8 +418,12 @@ function mapError(error: ProgramError, file: string, map: DecodedMappings | null
   }
   if (!error.stack) return;
   let first: { line: number; column: number } | undefined;
+  let mapped = 0;
   const pattern = new RegExp(`${file.replace('.', '\\.')}:(\\d+):(\\d+)`, 'g');
-  error.stack = error.stack.replace(pattern, (_all, l: string, c: string) => {
+  error.stack = error.stack.replace(pattern, (all, l: string, c: string) => {
+    // A bound on this host work whatever reaches it; the stack's own limit keeps a real
+    // one well under it.
+    if (++mapped > MAX_MAPPED_FRAMES) return all;
     const pos = toOriginal(Number(l), Number(c));
     first ??= pos;
     return `${file}:${pos.line}:${pos.column}`;
