@@ -78,6 +78,43 @@ describe('a run over the local stack', () => {
   });
 });
 
+describe('what a run hands back, over the local stack', () => {
+  const MARKER = /… \[truncated: \d+ more characters\]$/;
+  /** Runs `code` and checks its result came once, in one frame, from a single attempt. */
+  const runOnce = async (code: string, extra: Parameters<TestClient['run']>[1] = {}) => {
+    const client = await connect();
+    const run = await client.run(code, extra);
+    const result = await run.result();
+    // Anything else still on its way would show up here.
+    await client.request({ action: 'ping' });
+    const results = client.messages.filter((m) => m.type === 'result' && m.executionId === run.executionId);
+    expect(results).toHaveLength(1);
+    expect(run.events().filter((e) => e.type === 'started').map((e) => (e as { attempt: number }).attempt)).toEqual([1]);
+    expect(Buffer.byteLength(JSON.stringify(result))).toBeLessThanOrEqual(LIMITS.maxPostBytes);
+    return result;
+  };
+
+  it('a 300 KB completion value arrives cut to its limit, with its marker, in one result', async () => {
+    const result = await runOnce('Object.fromEntries(Array.from({ length: 25_000 }, (_, i) => ["key" + i, i]))');
+    expect(result).toMatchObject({ status: 'succeeded', truncated: true });
+    expect(result.value).toMatch(/^\{\n {2}key0: 0,/);
+    expect(result.value).toMatch(MARKER);
+  });
+
+  it('an error whose name, message and stack add up to far more than a frame fails with each cut', async () => {
+    const result = await runOnce('const e = new Error("m".repeat(1e5)); e.name = "N".repeat(1e4); e.stack = "s".repeat(1e8); throw e', { memoryMb: 256 });
+    expect(result).toMatchObject({ status: 'failed', truncated: true });
+    expect(result.error!.name).toMatch(MARKER);
+    expect(result.error!.message).toMatch(MARKER);
+    expect(result.error!.stack).toMatch(MARKER);
+  });
+
+  it('a value that fits arrives whole and not truncated', async () => {
+    const result = await runOnce('"é".repeat(5000)');
+    expect(result).toMatchObject({ status: 'succeeded', truncated: false, value: `'${'é'.repeat(5000)}'` });
+  });
+});
+
 describe('bad frames', () => {
   const cases: Array<[string, string | Buffer, string]> = [
     ['a binary frame', Buffer.from([1, 2, 3]), 'bad_frame'],
