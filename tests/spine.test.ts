@@ -165,7 +165,9 @@ describe('bad frames', () => {
 });
 
 describe('the local @connections API, driven by the official SDK client', () => {
-  const management = () => new ApiGatewayManagementApiClient({ endpoint: stack.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  // Signed as the workers sign: with the key id the stack made up at its start.
+  const management = (accessKeyId = stack.env.AWS_ACCESS_KEY_ID!) =>
+    new ApiGatewayManagementApiClient({ endpoint: stack.url, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey: stack.env.AWS_SECRET_ACCESS_KEY! } });
   const connectionIdOf = async (client: TestClient): Promise<string> => {
     // The local edge tells nobody its ids; a run's item in the store names its connection.
     const run = await client.run('1');
@@ -197,6 +199,16 @@ describe('the local @connections API, driven by the official SDK client', () => 
   it('refuses unsigned calls', async () => {
     const res = await fetch(`${stack.url}/@connections/abc`, { method: 'POST', body: '{}' });
     expect(res.status).toBe(403);
+  });
+
+  it('refuses calls signed with any other key id, such as the fixed one it used to take', async () => {
+    const client = await connect();
+    const id = await connectionIdOf(client);
+    const api = management('local');
+    await expect(api.send(new PostToConnectionCommand({ ConnectionId: id, Data: '{"type":"pong","requestId":"forged"}' })))
+      .rejects.toMatchObject({ name: 'ForbiddenException', $metadata: { httpStatusCode: 403 } });
+    api.destroy();
+    expect(client.messages.some((m) => m.type === 'pong' && m.requestId === 'forged')).toBe(false);
   });
 });
 
