@@ -195,10 +195,14 @@ export class Executor {
     // child serves one run at a time, so the process's CPU since the start is this run's,
     // callbacks, ivm's thread hand-overs, output and the work after the isolate included.
     const procBase = processCpuNs();
-    const usedNs = () => {
+    // The host's share, sampled by the CPU timer: a program that runs a callback per step
+    // (a setImmediate loop) then pays for one getrusage every 10 ms, not one per step.
+    let hostNs = 0n;
+    const usedNs = () => isolate.cpuTime - cpuBase + hostNs;
+    const sampleHost = () => {
       const own = isolate.cpuTime - cpuBase;
       const all = processCpuNs() - procBase;
-      return all > own ? all : own;
+      hostNs = all > own ? all - own : 0n;
     };
     const stop = (s: SandboxOutcome['status']) => {
       if (status !== null) return;
@@ -240,6 +244,7 @@ export class Executor {
     const wallTimer = setTimeout(() => stop('timed_out'), job.timeoutMs + BACKSTOP_MS);
     const cpuTimer = setInterval(() => {
       try {
+        sampleHost();
         if (usedNs() > cpuLimitNs + BigInt(BACKSTOP_MS) * 1_000_000n) stop('timed_out');
       } catch { /* disposed */ }
     }, CPU_CHECK_MS);
