@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '@playground/shared';
 import { SandboxPool } from './index.ts';
 import { cutField, jsonPrefix, marker } from './budget.ts';
+import { MAX_REPORT_CHARS, parseReport } from './executor.ts';
 import { collect } from './testkit.ts';
 
 const MB = 1024 * 1024;
@@ -65,6 +66,14 @@ describe('cutting text to a byte limit', () => {
   });
 });
 
+describe('the report from the isolate', () => {
+  it('is refused unread past the size the runtime\'s own report can reach', () => {
+    const huge = JSON.stringify({ value: 'v'.repeat(MAX_REPORT_CHARS) });
+    expect(parseReport(huge)).toMatchObject({ error: { name: 'InternalError' } });
+    expect(parseReport(JSON.stringify({ value: 'v', truncated: true }))).toEqual({ value: 'v', wrapped: false, atStart: false, truncated: true });
+  });
+});
+
 describe('the budget of a run', () => {
   let pool: SandboxPool;
   beforeAll(async () => {
@@ -85,6 +94,20 @@ describe('the budget of a run', () => {
   it('measures the value as JSON: quotes and control characters cannot push it past the limit', async () => {
     const r = await collect(pool, '({ [Symbol.for("nodejs.util.inspect.custom")]: () => "\\u0001\\"".repeat(100_000) })');
     expect(r.outcome.status).toBe('succeeded');
+    expect(jsonBytes(r.outcome.value!)).toBeLessThanOrEqual(LIMITS.maxValueBytes);
+  });
+
+  it('cuts the value even when the program replaced the string builtins', async () => {
+    const code = [
+      'String.prototype.slice = () => "x".repeat(1e6);',
+      'String.prototype.charCodeAt = () => 0x41;',
+      'String.prototype.codePointAt = () => 0x41;',
+      'JSON.stringify = () => "{}";',
+      'Object.fromEntries(Array.from({ length: 25_000 }, (_, i) => ["key" + i, i]))',
+    ].join('\n');
+    const r = await collect(pool, code);
+    expect(r.outcome).toMatchObject({ status: 'succeeded', truncated: true });
+    expect(r.outcome.value).toMatch(MARKER);
     expect(jsonBytes(r.outcome.value!)).toBeLessThanOrEqual(LIMITS.maxValueBytes);
   });
 

@@ -65,7 +65,7 @@ const MAX_MAPPED_FRAMES = 1000;
  * The isolate's report holds at most the fields at their limits, JSON-escaped once more;
  * anything longer did not come from the runtime's own report and is refused unread.
  */
-const MAX_REPORT_CHARS = 2 * (FIELD_LIMITS.value + FIELD_LIMITS.name + FIELD_LIMITS.message + FIELD_LIMITS.stack) + 1024;
+export const MAX_REPORT_CHARS = 2 * (FIELD_LIMITS.value + FIELD_LIMITS.name + FIELD_LIMITS.message + FIELD_LIMITS.stack) + 1024;
 const CPU_CHECK_MS = 10;
 /** How long past a limit the child's own timers wait for isolated-vm's timeout to act. */
 const BACKSTOP_MS = 250;
@@ -345,7 +345,7 @@ function elapsed(since: number): number {
 interface Report { value?: string; error?: ProgramError; wrapped?: boolean; atStart?: boolean; truncated?: boolean }
 
 /** The report is produced inside the isolate: treat it as untrusted text. */
-function parseReport(text: unknown): Report {
+export function parseReport(text: unknown): Report {
   if (typeof text !== 'string') return {};
   if (text.length > MAX_REPORT_CHARS) {
     return { error: { name: 'InternalError', message: `The runtime's report (${text.length} characters) was over ${MAX_REPORT_CHARS} and was refused.` } };
