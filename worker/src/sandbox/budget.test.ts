@@ -166,10 +166,13 @@ describe('the budget of a run', () => {
 
   it('counts the value against the output cap: what is left of it is all the value gets', async () => {
     // 10 000 bytes of cap, 9 000 printed: the value gets the last 1 000 at most.
-    const r = await collect(pool, 'console.log("p".repeat(8999)); "v".repeat(5000)', { maxOutputBytes: 10_000 });
+    const r = await collect(pool, 'console.log("p".repeat(8999)); ({ [Symbol.for("nodejs.util.inspect.custom")]: () => "w".repeat(50_000) })', { maxOutputBytes: 10_000 });
     expect(r.outcome).toMatchObject({ status: 'succeeded', truncated: true });
     expect(Buffer.byteLength(r.stdout) + Buffer.byteLength(r.outcome.value!)).toBeLessThanOrEqual(10_000);
     expect(r.outcome.value).toMatch(MARKER);
+    // Cut once by its limit and once by the budget, it still has one marker, counting all.
+    const kept = r.outcome.value!.indexOf('…');
+    expect(r.outcome.value).toBe(`${'w'.repeat(kept)}${marker(50_000 - kept)}`);
   });
 });
 

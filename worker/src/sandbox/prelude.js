@@ -168,7 +168,7 @@
     }
     return i;
   };
-  // `dropped`: characters already left out before `text` (a stack cut before trimming).
+  // `dropped`: characters of the text already left out after `text` (see clip).
   const cutField = (text, maxBytes, dropped = 0) => {
     if (dropped === 0 && jsonPrefix(text, maxBytes) === text.length) return text;
     resultCut = true;
@@ -177,10 +177,17 @@
     const keep = jsonPrefix(text, room);
     return StringSlice(text, 0, keep) + marker(text.length - keep + dropped);
   };
+  // A field is kept as { text, dropped } until the report, which is the one to add the
+  // marker (it may cut again, to what is left of the output budget): clip only lets go of
+  // a huge string early.
+  const clip = (text, maxBytes, dropped = 0) => {
+    const keep = jsonPrefix(text, maxBytes);
+    return keep === text.length ? { text, dropped } : { text: StringSlice(text, 0, keep), dropped: dropped + text.length - keep };
+  };
   // A field as it is reported: within its limit and what is left of the output budget
-  // (counted here in JSON bytes, never fewer than the host's UTF-8 count).
-  const spend = (text, limit) => {
-    const out = cutField(text, MathMin(limit, MathMax(0, outputBudget)));
+  // (counted here in UTF-16 units like output, the host then counts UTF-8 bytes).
+  const spend = (field, limit) => {
+    const out = cutField(field.text, MathMin(limit, MathMax(0, outputBudget)), field.dropped);
     outputBudget -= out.length;
     return out;
   };
@@ -243,27 +250,27 @@
   // Plain strings only: this is what leaves the isolate when a run fails.
   const describeError = (e, kind) => {
     if (isErrorLike(e)) {
-      const name = cutField(safeString(() => e.name, 'Error'), fieldLimits.name);
-      const message = cutField(safeString(() => e.message, ''), fieldLimits.message);
-      let stack = safeString(() => e.stack, `${name}: ${message}`);
+      const name = clip(safeString(() => e.name, 'Error'), fieldLimits.name);
+      const message = clip(safeString(() => e.message, ''), fieldLimits.message);
+      let stack = safeString(() => e.stack, `${name.text}: ${message.text}`);
       // Trimming reads every line: cut a long stack first (a stack never has fewer
       // characters than bytes, so twice the limit leaves trimming room to spare).
       const scan = fieldLimits.stack * 2;
       const dropped = stack.length > scan ? stack.length - scan : 0;
       if (dropped !== 0) stack = StringSlice(stack, 0, scan);
-      return { name, message, stack: cutField(trimStack(stack), fieldLimits.stack, dropped) };
+      return { name, message, stack: clip(trimStack(stack), fieldLimits.stack, dropped) };
     }
     let shown;
     try { shown = inspect(e); } catch { shown = '[unprintable value]'; }
-    // Room for the sentence around it, within the message's limit.
+    // Marked where it is cut, inside the sentence; room for the sentence within the limit.
     shown = cutField(shown, fieldLimits.message - 512);
     if (kind === 'rejection') {
       return {
-        name: 'UnhandledPromiseRejection',
-        message: `This error originated either by throwing inside of an async function without a catch block, or by rejecting a promise which was not handled with .catch(). The promise rejected with the reason "${shown}".`,
+        name: { text: 'UnhandledPromiseRejection', dropped: 0 },
+        message: { text: `This error originated either by throwing inside of an async function without a catch block, or by rejecting a promise which was not handled with .catch(). The promise rejected with the reason "${shown}".`, dropped: 0 },
       };
     }
-    return { name: 'Uncaught', message: shown };
+    return { name: { text: 'Uncaught', dropped: 0 }, message: { text: shown, dropped: 0 } };
   };
 
   const die = (e, kind) => {
@@ -1312,7 +1319,7 @@
     let value;
     try {
       value = indirectEval(code + SOURCE_URL(file));
-      try { completion = cutField(inspect(value), fieldLimits.value); } catch (e) { completion = undefined; }
+      try { completion = clip(inspect(value), fieldLimits.value); } catch (e) { completion = undefined; }
     } catch (e) {
       if (!(e instanceof SyntaxErrorCtor) || !RegExpExec(/\bawait\b/, code)) {
         diedAtStart = true;
