@@ -19,12 +19,11 @@ export const LIMITS = {
    * What one `result` may carry, per field, in bytes of the field's JSON encoding (UTF-8
    * after escaping: a quote costs 2 bytes, a control character up to 6), because that is
    * what it costs in the frame. A result has a value or an error, never both: the larger
-   * (value, 16 KiB; error, 12.25 KiB) plus the envelope (~300 B) stays under half of
-   * maxPostBytes' remaining room, so a result always fits one frame with space for fields
-   * the protocol may add. 8 KiB of stack is ~80 frames (V8 keeps 10 by default); 4 KiB
-   * of message is a few screens of inspected object. Longer text is cut on a character
-   * boundary and ends with a marker (docs/runtime.md); what is kept counts against
-   * maxOutputBytes like printed output.
+   * (value, 16 KiB; error, 12.25 KiB) plus the envelope (~300 B) leaves over 15 KiB of the
+   * 32 KiB frame for fields the protocol may add (limits.test.ts checks the fit). 8 KiB of
+   * stack is ~80 frames (V8 keeps 10 by default); 4 KiB of message is a few screens of
+   * inspected object. Longer text is cut on a character boundary and ends with a marker
+   * (docs/runtime.md); what is kept counts against maxOutputBytes like printed output.
    */
   maxValueBytes: 16 * 1024,
   maxErrorNameBytes: 256,
