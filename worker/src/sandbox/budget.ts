@@ -49,11 +49,6 @@ export function jsonPrefix(text: string, maxBytes: number): number {
   return i;
 }
 
-/** Bytes of `text` once JSON-encoded, without the quotes (stops counting past `limit`). */
-export function jsonBytes(text: string, limit = Infinity): number {
-  return jsonPrefix(text, limit) === text.length ? jsonCost(text) : limit + 1;
-}
-
 function jsonCost(text: string): number {
   return Buffer.byteLength(JSON.stringify(text)) - 2;
 }
