@@ -2,6 +2,7 @@
  * The skeleton end to end: real emulators, a real gateway process and real worker
  * processes, driven by real WebSocket clients.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiGatewayManagementApiClient, DeleteConnectionCommand, GetConnectionCommand, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { startLocalStack, type LocalStack } from '@playground/local';
@@ -107,6 +108,18 @@ describe('what a run hands back, over the local stack', () => {
     expect(result.error!.name).toMatch(MARKER);
     expect(result.error!.message).toMatch(MARKER);
     expect(result.error!.stack).toMatch(MARKER);
+  });
+
+  it('a 100 MB [inspect.custom] value never reaches the worker processes', async () => {
+    // Peak resident memory (Linux): it used to grow by ~380 MB in the worker per such run.
+    const peak = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+    const pids = [...stack.workers].map((w) => w.pid!);
+    const before = pids.map(peak);
+    const result = await runOnce('({ [Symbol.for("nodejs.util.inspect.custom")]: () => "x".repeat(1e8) })', { memoryMb: 256 });
+    expect(result).toMatchObject({ status: 'succeeded', truncated: true });
+    expect(result.value).toMatch(MARKER);
+    const growth = Math.max(...pids.map((pid, i) => peak(pid) - before[i]!));
+    expect(growth).toBeLessThan(50 * 1024 * 1024);
   });
 
   it('a value that fits arrives whole and not truncated', async () => {
