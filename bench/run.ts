@@ -82,6 +82,9 @@ async function timeIt(n: number, label: string, once: () => Promise<unknown>): P
  */
 async function ownSocket(stack: LocalStack, executions: ExecutionStore) {
   const socket = await BenchSocket.connect(stack.socketUrl);
+  // The local edge takes only the key id the stack made up at its start.
+  process.env.AWS_ACCESS_KEY_ID = stack.env.AWS_ACCESS_KEY_ID;
+  process.env.AWS_SECRET_ACCESS_KEY = stack.env.AWS_SECRET_ACCESS_KEY;
   const delivery = new Delivery(stack.url, 'us-east-1');
   const close = () => {
     socket.close();

@@ -2,6 +2,7 @@
  * The skeleton end to end: real emulators, a real gateway process and real worker
  * processes, driven by real WebSocket clients.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiGatewayManagementApiClient, DeleteConnectionCommand, GetConnectionCommand, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { startLocalStack, type LocalStack } from '@playground/local';
@@ -88,6 +89,55 @@ describe('a run over the local stack', () => {
   });
 });
 
+describe('what a run hands back, over the local stack', () => {
+  const MARKER = /… \[truncated: \d+ more characters\]$/;
+  /** Runs `code` and checks its result came once, in one frame, from a single attempt. */
+  const runOnce = async (code: string, extra: Parameters<TestClient['run']>[1] = {}) => {
+    const client = await connect();
+    const run = await client.run(code, extra);
+    const result = await run.result();
+    // Anything else still on its way would show up here.
+    await client.request({ action: 'ping' });
+    const results = client.messages.filter((m) => m.type === 'result' && m.executionId === run.executionId);
+    expect(results).toHaveLength(1);
+    expect(run.events().filter((e) => e.type === 'started').map((e) => (e as { attempt: number }).attempt)).toEqual([1]);
+    expect(Buffer.byteLength(JSON.stringify(result))).toBeLessThanOrEqual(LIMITS.maxPostBytes);
+    return result;
+  };
+
+  it('a 300 KB completion value arrives cut to its limit, with its marker, in one result', async () => {
+    const result = await runOnce('Object.fromEntries(Array.from({ length: 25_000 }, (_, i) => ["key" + i, i]))');
+    expect(result).toMatchObject({ status: 'succeeded', truncated: true });
+    expect(result.value).toMatch(/^\{\n {2}key0: 0,/);
+    expect(result.value).toMatch(MARKER);
+  });
+
+  it('an error whose name, message and stack add up to far more than a frame fails with each cut', async () => {
+    const result = await runOnce('const e = new Error("m".repeat(1e5)); e.name = "N".repeat(1e4); e.stack = "s".repeat(1e8); throw e', { memoryMb: 256 });
+    expect(result).toMatchObject({ status: 'failed', truncated: true });
+    expect(result.error!.name).toMatch(MARKER);
+    expect(result.error!.message).toMatch(MARKER);
+    expect(result.error!.stack).toMatch(MARKER);
+  });
+
+  it('a 100 MB [inspect.custom] value never reaches the worker processes', async () => {
+    // Peak resident memory (Linux): it used to grow by ~380 MB in the worker per such run.
+    const peak = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+    const pids = [...stack.workers].map((w) => w.pid!);
+    const before = pids.map(peak);
+    const result = await runOnce('({ [Symbol.for("nodejs.util.inspect.custom")]: () => "x".repeat(1e8) })', { memoryMb: 256 });
+    expect(result).toMatchObject({ status: 'succeeded', truncated: true });
+    expect(result.value).toMatch(MARKER);
+    const growth = Math.max(...pids.map((pid, i) => peak(pid) - before[i]!));
+    expect(growth).toBeLessThan(50 * 1024 * 1024);
+  });
+
+  it('a value that fits arrives whole and not truncated', async () => {
+    const result = await runOnce('"é".repeat(5000)');
+    expect(result).toMatchObject({ status: 'succeeded', truncated: false, value: `'${'é'.repeat(5000)}'` });
+  });
+});
+
 describe('bad frames', () => {
   const cases: Array<[string, string | Buffer, string]> = [
     ['a binary frame', Buffer.from([1, 2, 3]), 'bad_frame'],
@@ -138,7 +188,9 @@ describe('bad frames', () => {
 });
 
 describe('the local @connections API, driven by the official SDK client', () => {
-  const management = () => new ApiGatewayManagementApiClient({ endpoint: stack.url, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  // Signed as the workers sign: with the key id the stack made up at its start.
+  const management = (accessKeyId = stack.env.AWS_ACCESS_KEY_ID!) =>
+    new ApiGatewayManagementApiClient({ endpoint: stack.url, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey: stack.env.AWS_SECRET_ACCESS_KEY! } });
   const connectionIdOf = async (client: TestClient): Promise<string> => {
     // The local edge tells nobody its ids; a run's item in the store names its connection.
     const run = await client.run('1');
@@ -170,6 +222,16 @@ describe('the local @connections API, driven by the official SDK client', () => 
   it('refuses unsigned calls', async () => {
     const res = await fetch(`${stack.url}/@connections/abc`, { method: 'POST', body: '{}' });
     expect(res.status).toBe(403);
+  });
+
+  it('refuses calls signed with any other key id, such as the fixed one it used to take', async () => {
+    const client = await connect();
+    const id = await connectionIdOf(client);
+    const api = management('local');
+    await expect(api.send(new PostToConnectionCommand({ ConnectionId: id, Data: '{"type":"pong","requestId":"forged"}' })))
+      .rejects.toMatchObject({ name: 'ForbiddenException', $metadata: { httpStatusCode: 403 } });
+    api.destroy();
+    expect(client.messages.some((m) => m.type === 'pong' && m.requestId === 'forged')).toBe(false);
   });
 });
 

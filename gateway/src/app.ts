@@ -23,6 +23,8 @@ export interface GatewayOptions {
   managementEndpoint: string;
   /** Serve the WebSocket edge and @connections API here (local); off behind API Gateway. */
   localEdge: boolean;
+  /** With localEdge: the access key id @connections callers must sign with (else loopback only). */
+  localEdgeAccessKeyId?: string;
   /** Enables the integration routes API Gateway calls; absent, they do not exist. */
   integrationSecret?: string;
   /** Folder of the web app's static build; skipped if it does not exist. */
@@ -69,7 +71,14 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     return { status: 'ok' };
   });
 
-  if (opts.localEdge) await app.register(localEdge, { handlers, limits, ...(opts.idleTimeoutMs ? { idleTimeoutMs: opts.idleTimeoutMs } : {}) });
+  if (opts.localEdge) {
+    await app.register(localEdge, {
+      handlers,
+      limits,
+      ...(opts.idleTimeoutMs ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
+      ...(opts.localEdgeAccessKeyId ? { accessKeyId: opts.localEdgeAccessKeyId } : {}),
+    });
+  }
   if (opts.integrationSecret) await app.register(integration, { handlers, secret: opts.integrationSecret });
 
   app.get('/config.json', async (req) => {

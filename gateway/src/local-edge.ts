@@ -4,7 +4,14 @@
  * to `$default`, closes a socket with 1009 past 128 KiB and after the idle timeout, and
  * serves the management API (`/@connections/{id}`) with AWS's status codes, so the
  * official SDK client works against it unchanged.
+ *
+ * The management API shares the public port: it takes only calls signed with the access
+ * key id the local stack makes up at each start and gives the workers (the key id travels
+ * in clear in the signature, but only over loopback, so nobody else learns it; the
+ * signature itself is not verified). Without one configured, only callers on this machine
+ * are accepted.
  */
+import { timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -17,6 +24,21 @@ export interface LocalEdgeOptions {
   handlers: Handlers;
   limits: RateLimits;
   idleTimeoutMs?: number;
+  /** The access key id `/@connections` callers must sign with; absent, loopback callers only. */
+  accessKeyId?: string;
+}
+
+/** The access key id of a SigV4 `Authorization` header, or undefined. */
+export function signedKeyId(authorization: string | undefined): string | undefined {
+  return /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\//.exec(authorization ?? '')?.[1];
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 interface Socket {
@@ -117,10 +139,11 @@ async function localEdge(app: FastifyInstance, opts: LocalEdgeOptions): Promise<
     api.removeAllContentTypeParsers();
     api.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: LIMITS.maxFrameBytes * 2 }, (_req, body, done) => done(null, body));
     api.addHook('onRequest', async (req, reply) => {
-      // Real API Gateway refuses unsigned calls; so does this one (it does not verify the signature).
-      if (!String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256')) {
-        return awsError(reply, 403, 'ForbiddenException', 'Missing Authentication Token');
-      }
+      // Real API Gateway refuses unsigned calls, and calls signed by others.
+      const keyId = signedKeyId(req.headers.authorization);
+      if (keyId === undefined) return awsError(reply, 403, 'ForbiddenException', 'Missing Authentication Token');
+      const allowed = opts.accessKeyId !== undefined ? sameSecret(keyId, opts.accessKeyId) : LOOPBACK.test(req.ip);
+      if (!allowed) return awsError(reply, 403, 'ForbiddenException', 'The security token included in the request is invalid.');
     });
     const live = (id: string): Socket | undefined => {
       const s = sockets.get(id);

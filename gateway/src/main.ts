@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     store: readStoreConfig(env),
     managementEndpoint,
     localEdge,
+    ...(localEdge && env.LOCAL_EDGE_ACCESS_KEY_ID ? { localEdgeAccessKeyId: env.LOCAL_EDGE_ACCESS_KEY_ID } : {}),
     ...(env.INTEGRATION_SECRET ? { integrationSecret: env.INTEGRATION_SECRET } : {}),
     ...(env.WEB_ROOT ? { webRoot: env.WEB_ROOT } : {}),
     ...(env.PUBLIC_SOCKET_URL ? { publicSocketUrl: env.PUBLIC_SOCKET_URL } : {}),

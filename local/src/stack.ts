@@ -3,10 +3,11 @@
  * definitions, one gateway process (local edge + web app) and worker processes. Tests
  * start it on free ports; `npm start` starts it on PORT.
  */
-import { startFaultProxy, type FaultKind, type FaultedService, type FaultProxy } from './fault-proxy.ts';
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { startFaultProxy, type FaultKind, type FaultedService, type FaultProxy } from './fault-proxy.ts';
 import type { ChildProcess } from 'node:child_process';
 import type { StoreConfig, Timing } from '@playground/shared';
 import { startEmulators, type Emulators } from './emulators.ts';
@@ -100,7 +101,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
 
   progress('starting DynamoDB (dynalite) and SQS (fauxqs)');
   const emulators = await startEmulators({ ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), ...(opts.log ? { log: opts.log } : {}) });
-  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  // Made up at each start: the emulators take any, and the local edge's @connections API
+  // takes only this key id, which only the stack's own processes are given.
+  const credentials = { accessKeyId: `LOCAL${randomBytes(10).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(20).toString('hex') };
   const region = 'us-east-1';
   let gateway: ChildProcess | undefined;
   let faults: Record<FaultedService, FaultProxy> | undefined;
@@ -143,6 +146,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       PORT: String(port),
       HOST: host,
       LOCAL_EDGE: '1',
+      LOCAL_EDGE_ACCESS_KEY_ID: credentials.accessKeyId,
       WEB_ROOT: opts.webRoot ?? DEFAULT_WEB_ROOT,
       ...(opts.integrationSecret ? { INTEGRATION_SECRET: opts.integrationSecret } : {}),
     };

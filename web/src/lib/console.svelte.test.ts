@@ -107,6 +107,13 @@ describe('RunConsole', () => {
     c.apply(result({ status: 'output_exceeded', truncated: true }));
     expect(texts(c)).toEqual(['stdout:partial', 'notice:… output cut here: the output limit was reached.']);
   });
+
+  it('shows a value cut to its limit with its own marker, and no output-limit notice', () => {
+    const c = new RunConsole();
+    c.begin(limits);
+    c.apply(result({ status: 'succeeded', truncated: true, value: "'vvv… [truncated: 9 more characters]" }));
+    expect(texts(c)).toEqual(["value:'vvv… [truncated: 9 more characters]"]);
+  });
 });
 
 describe('describeResult', () => {

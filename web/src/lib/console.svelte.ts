@@ -119,7 +119,8 @@ export class RunConsole {
         } else if (event.value !== undefined && event.value !== 'undefined') {
           this.#pushText('value', event.value);
         }
-        if (event.truncated) this.#push('notice', '… output cut here: the output limit was reached.');
+        // A value or error cut to its limit says so itself, in its marker.
+        if (event.truncated && event.status === 'output_exceeded') this.#push('notice', '… output cut here: the output limit was reached.');
         this.result = event;
         this.phase = 'done';
         return;

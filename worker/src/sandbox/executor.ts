@@ -14,7 +14,8 @@ import { createRequire } from 'node:module';
 import ivm from 'isolated-vm';
 import type { ProgramError } from '@playground/shared';
 import type { SandboxJob, SandboxOutcome } from './types.ts';
-import { originalPosition, type DecodedMappings } from './sourcemap.ts';
+import { cutField, cutUtf8, FIELD_LIMITS, fitResult } from './budget.ts';
+import { originalPosition, type SourceMap } from './sourcemap.ts';
 import { transpileTypeScript } from './transpile.ts';
 
 /** Must match the wrapper in prelude.js: top-level-await code runs as this function's body. */
@@ -40,17 +41,31 @@ interface Sink {
   write: (fd: number, text: string) => void;
 }
 
+/** CPU time of this whole process, in ns (all threads: the isolate's and the host's). */
+const processCpuNs = (): bigint => {
+  const { user, system } = process.cpuUsage();
+  return BigInt(user + system) * 1000n;
+};
+
 interface Warm {
   isolate: ivm.Isolate;
   context: ivm.Context;
   memoryMb: number;
   sink: Sink;
-  start: ivm.Reference<(code: string, file: string, stdin: string, maxTimers: number, outputBudget: number) => number>;
+  start: ivm.Reference<(code: string, file: string, stdin: string, maxTimers: number, outputBudget: number, limits: string) => number>;
   step: ivm.Reference<() => number | string>;
   drain: ivm.Reference<() => void>;
 }
 
 const DEFAULT_MEMORY_MB = 64;
+const FIELD_LIMITS_JSON = JSON.stringify(FIELD_LIMITS);
+/** Positions mapped through the source map per error (8 KiB of stack holds ~400). */
+const MAX_MAPPED_FRAMES = 1000;
+/**
+ * The isolate's report holds at most the fields at their limits, JSON-escaped once more;
+ * anything longer did not come from the runtime's own report and is refused unread.
+ */
+export const MAX_REPORT_CHARS = 2 * (FIELD_LIMITS.value + FIELD_LIMITS.name + FIELD_LIMITS.message + FIELD_LIMITS.stack) + 1024;
 const CPU_CHECK_MS = 10;
 /** How long past a limit the child's own timers wait for isolated-vm's timeout to act. */
 const BACKSTOP_MS = 250;
@@ -94,7 +109,8 @@ export class Executor {
     if (this.#refilling) return;
     this.#refilling = true;
     try {
-      while (!this.#closed && this.#warm.length < this.#warmTarget) {
+      // Never during a run: the process's CPU while a run is active is charged to it.
+      while (!this.#closed && this.#current === null && this.#warm.length < this.#warmTarget) {
         this.#warm.push(this.#create(DEFAULT_MEMORY_MB));
         // Yield between isolates so an arriving job is not held up behind the refill.
         await new Promise((resolve) => setImmediate(resolve));
@@ -111,6 +127,8 @@ export class Executor {
     const write = new ivm.Callback((fd: unknown, text: unknown) => {
       if (typeof text === 'string') sink.write(fd === 2 ? 2 : 1, text);
     }, { ignored: true });
+    // The isolate waits while this runs, so its CPU clock does not see it, nor ivm's
+    // hand-over between threads (most of the cost): the run's CPU counts the process's.
     const random = new ivm.Callback((n: unknown) => {
       const size = typeof n === 'number' && n > 0 && n <= 65536 ? Math.floor(n) : 0;
       return new Uint8Array(randomBytes(size));
@@ -155,7 +173,7 @@ export class Executor {
     const startedAt = performance.now();
     const file = job.language === 'typescript' ? 'main.ts' : 'main.js';
     let code = job.code;
-    let map: DecodedMappings | null = null;
+    let map: SourceMap | null = null;
     if (job.language === 'typescript') {
       const out = transpileTypeScript(job.code, file);
       if (!out.ok) {
@@ -172,6 +190,20 @@ export class Executor {
     // A warm isolate already spent CPU building its context; the program's time starts here.
     const cpuBase = isolate.cpuTime;
     let cpuNs = cpuBase;
+    // The run's CPU: the isolate's clock misses what the host does while the isolate waits
+    // on it (a getRandomValues loop: 300 ms of isolate time in 2 s of a busy process). The
+    // child serves one run at a time, so the process's CPU since the start is this run's,
+    // callbacks, ivm's thread hand-overs, output and the work after the isolate included.
+    const procBase = processCpuNs();
+    // The host's share, sampled by the CPU timer: a program that runs a callback per step
+    // (a setImmediate loop) then pays for one getrusage every 10 ms, not one per step.
+    let hostNs = 0n;
+    const usedNs = () => isolate.cpuTime - cpuBase + hostNs;
+    const sampleHost = () => {
+      const own = isolate.cpuTime - cpuBase;
+      const all = processCpuNs() - procBase;
+      hostNs = all > own ? all - own : 0n;
+    };
     const stop = (s: SandboxOutcome['status']) => {
       if (status !== null) return;
       status = s;
@@ -212,12 +244,13 @@ export class Executor {
     const wallTimer = setTimeout(() => stop('timed_out'), job.timeoutMs + BACKSTOP_MS);
     const cpuTimer = setInterval(() => {
       try {
-        if (isolate.cpuTime - cpuBase > cpuLimitNs + BigInt(BACKSTOP_MS) * 1_000_000n) stop('timed_out');
+        sampleHost();
+        if (usedNs() > cpuLimitNs + BigInt(BACKSTOP_MS) * 1_000_000n) stop('timed_out');
       } catch { /* disposed */ }
     }, CPU_CHECK_MS);
     const remaining = () => {
       let cpuLeft = cpuLimitMs;
-      try { cpuLeft = cpuLimitMs - Number((isolate.cpuTime - cpuBase) / 1_000_000n); } catch { /* disposed */ }
+      try { cpuLeft = cpuLimitMs - Number(usedNs() / 1_000_000n); } catch { /* disposed */ }
       return Math.max(1, Math.ceil(Math.min(deadline - performance.now(), cpuLeft)));
     };
 
@@ -227,7 +260,7 @@ export class Executor {
     try {
       await warm.start.apply(
         undefined,
-        [code, file, job.stdin, job.maxTimers ?? this.#maxTimers, job.maxOutputBytes],
+        [code, file, job.stdin, job.maxTimers ?? this.#maxTimers, job.maxOutputBytes, FIELD_LIMITS_JSON],
         { timeout: remaining() },
       );
       // `step` answers a number (0: call again, n: wait n ms) until the program is done,
@@ -248,6 +281,7 @@ export class Executor {
         const report = parseReport(step);
         value = report.value;
         wrapped = report.wrapped === true;
+        if (report.truncated) truncated = true;
         if (report.error) {
           failure = report.error;
           if (report.atStart && failure.name === 'SyntaxError') locateSyntaxError(isolate, code, file, failure);
@@ -278,18 +312,29 @@ export class Executor {
       warm.sink.write = () => {};
     }
 
-    const base = { wallMs: elapsed(startedAt), cpuMs: Number(cpuNs - cpuBase) / 1e6, truncated };
     // The run is over (nothing can print or change the outcome now); freeing the isolate
     // after the result is sent keeps ~0.3 ms off every run's critical path.
     setImmediate(() => {
       try { isolate.dispose(); } catch { /* already disposed */ }
     });
-    if (status !== null) return { status, ...base };
-    if (failure) {
-      mapError(failure, file, map, wrapped);
-      return { status: 'failed', error: failure, ...base };
+    // The isolate and the host take turns (the isolate waits on its callbacks), so a run's
+    // CPU is never more than its wall time; past it is other threads' noise (GC helpers).
+    const cpuMs = (wallMs: number) => {
+      const all = processCpuNs() - procBase;
+      return Math.min(wallMs, Number(all > cpuNs - cpuBase ? all : cpuNs - cpuBase) / 1e6);
+    };
+    if (status !== null) {
+      const wallMs = elapsed(startedAt);
+      return { status, wallMs, cpuMs: cpuMs(wallMs), truncated };
     }
-    return value === undefined ? { status: 'succeeded', ...base } : { status: 'succeeded', value, ...base };
+    if (failure) mapError(failure, file, map, wrapped);
+    // The isolate cut these already; this holds if it did not, and after mapping.
+    const result = { value, error: failure };
+    if (fitResult(result, job.maxOutputBytes - outputBytes).cut) truncated = true;
+    const wallMs = elapsed(startedAt);
+    const base = { wallMs, cpuMs: cpuMs(wallMs), truncated };
+    if (result.error) return { status: 'failed', error: result.error, ...base };
+    return result.value === undefined ? { status: 'succeeded', ...base } : { status: 'succeeded', value: result.value, ...base };
   }
 }
 
@@ -297,30 +342,22 @@ function elapsed(since: number): number {
   return Math.round((performance.now() - since) * 1000) / 1000;
 }
 
-/** The longest prefix of `text` whose UTF-8 encoding fits in `maxBytes`. */
-export function cutUtf8(text: string, maxBytes: number): string {
-  let bytes = 0;
-  let i = 0;
-  while (i < text.length) {
-    const cp = text.codePointAt(i)!;
-    const size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-    if (bytes + size > maxBytes) break;
-    bytes += size;
-    i += cp > 0xffff ? 2 : 1;
-  }
-  return text.slice(0, i);
-}
+interface Report { value?: string; error?: ProgramError; wrapped?: boolean; atStart?: boolean; truncated?: boolean }
 
 /** The report is produced inside the isolate: treat it as untrusted text. */
-function parseReport(text: unknown): { value?: string; error?: ProgramError; wrapped?: boolean; atStart?: boolean } {
+export function parseReport(text: unknown): Report {
   if (typeof text !== 'string') return {};
+  if (text.length > MAX_REPORT_CHARS) {
+    return { error: { name: 'InternalError', message: `The runtime's report (${text.length} characters) was over ${MAX_REPORT_CHARS} and was refused.` } };
+  }
   let raw: unknown;
   try { raw = JSON.parse(text); } catch { return {}; }
   if (raw === null || typeof raw !== 'object') return {};
-  const out: { value?: string; error?: ProgramError; wrapped?: boolean; atStart?: boolean } = {};
+  const out: Report = {};
   const r = raw as Record<string, unknown>;
   out.wrapped = r.wrapped === true;
   out.atStart = r.atStart === true;
+  out.truncated = r.truncated === true;
   if (typeof r.value === 'string') out.value = r.value;
   if (r.error !== null && typeof r.error === 'object') {
     const e = r.error as Record<string, unknown>;
@@ -331,7 +368,7 @@ function parseReport(text: unknown): { value?: string; error?: ProgramError; wra
 }
 
 function str(v: unknown, fallback: string): string {
-  return typeof v === 'string' ? v.slice(0, 64 * 1024) : fallback;
+  return typeof v === 'string' ? v : fallback;
 }
 
 /**
@@ -348,11 +385,18 @@ function hostSideError(err: unknown): ProgramError {
         message: 'A promise rejected with a value that is not an Error, and nothing handled the rejection.',
       };
     }
-    return { name: err.name, message: err.message, stack: trimRuntimeFrames(stack) };
+    // ivm copied these out whole (a rejection never passes the runtime's report): cut
+    // them before anything else reads them.
+    const cutStack = cutField(stack, FIELD_LIMITS.stack * 2).text;
+    return {
+      name: cutField(err.name, FIELD_LIMITS.name).text,
+      message: cutField(err.message, FIELD_LIMITS.message).text,
+      stack: trimRuntimeFrames(cutStack),
+    };
   }
   return {
     name: 'UnhandledPromiseRejection',
-    message: `This error originated either by throwing inside of an async function without a catch block, or by rejecting a promise which was not handled with .catch(). The promise rejected with the reason "${String(err)}".`,
+    message: `This error originated either by throwing inside of an async function without a catch block, or by rejecting a promise which was not handled with .catch(). The promise rejected with the reason "${cutField(String(err), FIELD_LIMITS.message - 512).text}".`,
   };
 }
 
@@ -396,7 +440,7 @@ function locateSyntaxError(isolate: ivm.Isolate, code: string, file: string, err
  * Points an error at the user's source: positions in the stack and the first frame's
  * line and column, through the async wrapper's shift and the TypeScript source map.
  */
-function mapError(error: ProgramError, file: string, map: DecodedMappings | null, wrapped: boolean): void {
+function mapError(error: ProgramError, file: string, map: SourceMap | null, wrapped: boolean): void {
   const toOriginal = (line: number, column: number) => {
     // Code wrapped for top-level await gains a prefix on its first line only.
     const c = wrapped && line === 1 ? Math.max(1, column - ASYNC_PREFIX.length) : column;
@@ -408,8 +452,12 @@ function mapError(error: ProgramError, file: string, map: DecodedMappings | null
   }
   if (!error.stack) return;
   let first: { line: number; column: number } | undefined;
+  let mapped = 0;
   const pattern = new RegExp(`${file.replace('.', '\\.')}:(\\d+):(\\d+)`, 'g');
-  error.stack = error.stack.replace(pattern, (_all, l: string, c: string) => {
+  error.stack = error.stack.replace(pattern, (all, l: string, c: string) => {
+    // A bound on this host work whatever reaches it; the stack's own limit keeps a real
+    // one well under it.
+    if (++mapped > MAX_MAPPED_FRAMES) return all;
     const pos = toOriginal(Number(l), Number(c));
     first ??= pos;
     return `${file}:${pos.line}:${pos.column}`;

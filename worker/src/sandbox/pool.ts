@@ -8,6 +8,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ChildOptions, FromChild, ToChild } from './messages.ts';
 import type { ExecutorJob } from './executor.ts';
+import { fitResult } from './budget.ts';
 import type { Sandbox, SandboxJob, SandboxOutcome, SandboxOutput } from './types.ts';
 
 /** The part of a pino logger this module uses. */
@@ -198,7 +199,7 @@ export class SandboxPool implements Sandbox {
     } else if (message.type === 'result') {
       if (message.executionId !== run.job.executionId) return;
       this.#free(slot);
-      this.#settle(run, sanitizeOutcome(message.outcome));
+      this.#settle(run, sanitizeOutcome(message.outcome, run.job.maxOutputBytes - run.outputBytes));
       this.#dispatch();
     }
   }
@@ -306,8 +307,11 @@ export class SandboxPool implements Sandbox {
 
 const STATUSES = new Set(['succeeded', 'failed', 'timed_out', 'memory_exceeded', 'output_exceeded', 'cancelled', 'crashed']);
 
-/** The child is ours, but it shares a process with hostile code: keep only well-formed fields. */
-function sanitizeOutcome(raw: unknown): SandboxOutcome {
+/**
+ * The child is ours, but it shares a process with hostile code: keep only well-formed
+ * fields, each within its limit and the output budget the run has left.
+ */
+function sanitizeOutcome(raw: unknown, budgetLeft: number): SandboxOutcome {
   const o = (raw ?? {}) as Record<string, unknown>;
   const status = typeof o.status === 'string' && STATUSES.has(o.status) ? (o.status as SandboxOutcome['status']) : 'crashed';
   const outcome: SandboxOutcome = {
@@ -324,5 +328,6 @@ function sanitizeOutcome(raw: unknown): SandboxOutcome {
     if (typeof e.line === 'number') outcome.error.line = e.line;
     if (typeof e.column === 'number') outcome.error.column = e.column;
   }
+  if (fitResult(outcome, budgetLeft).cut) outcome.truncated = true;
   return outcome;
 }

@@ -29,6 +29,7 @@
   const ObjectPrototypeToString = Function.prototype.call.bind(Object.prototype.toString);
   const hasOwn = Object.hasOwn;
   const JSONStringify = JSON.stringify;
+  const JSONParse = JSON.parse;
   const StringCtor = String;
   const NumberCtor = Number;
   const MathMax = Math.max;
@@ -136,6 +137,61 @@
     if (outBuf.length >= 8192 || outputBudget < 0) flushOut();
   };
 
+  // ---- what the run hands the host besides output ----------------------------------------
+  // The completion value and the error's name, message and stack are cut here, before
+  // they leave the isolate, so a 100 MB string (an [inspect.custom] result, an assigned
+  // e.stack) is never copied out. Limits are bytes of the field's JSON encoding, what it
+  // costs in the result frame; the host passes them in `start` and cuts again (budget.ts,
+  // same rules and marker). Only the kept prefix is read: the cut is cheap at any size.
+  let fieldLimits = { value: 16384, name: 256, message: 4096, stack: 8192 };
+  let resultCut = false;      // something in the report was cut (the host reports truncated)
+  const marker = (dropped) => `… [truncated: ${dropped} more characters]`;
+  const jsonPrefix = (text, maxBytes) => {
+    let bytes = 0;
+    let i = 0;
+    while (i < text.length) {
+      const c = StringCharCodeAt(text, i);
+      let size;
+      let width = 1;
+      if (c === 0x22 || c === 0x5c) size = 2;
+      else if (c < 0x20) size = c === 8 || c === 9 || c === 10 || c === 12 || c === 13 ? 2 : 6;
+      else if (c < 0x80) size = 1;
+      else if (c < 0x800) size = 2;
+      else if (c >= 0xd800 && c <= 0xdbff) {
+        const next = i + 1 < text.length ? StringCharCodeAt(text, i + 1) : 0;
+        if (next >= 0xdc00 && next <= 0xdfff) { size = 4; width = 2; } else size = 6;
+      } else if (c >= 0xdc00 && c <= 0xdfff) size = 6;
+      else size = 3;
+      if (bytes + size > maxBytes) break;
+      bytes += size;
+      i += width;
+    }
+    return i;
+  };
+  // `dropped`: characters of the text already left out after `text` (see clip).
+  const cutField = (text, maxBytes, dropped = 0) => {
+    if (dropped === 0 && jsonPrefix(text, maxBytes) === text.length) return text;
+    resultCut = true;
+    // The marker is ASCII but for the ellipsis (3 bytes); its count never exceeds this one.
+    const room = MathMax(0, maxBytes - (marker(text.length + dropped).length + 4));
+    const keep = jsonPrefix(text, room);
+    return StringSlice(text, 0, keep) + marker(text.length - keep + dropped);
+  };
+  // A field is kept as { text, dropped } until the report, which is the one to add the
+  // marker (it may cut again, to what is left of the output budget): clip only lets go of
+  // a huge string early.
+  const clip = (text, maxBytes, dropped = 0) => {
+    const keep = jsonPrefix(text, maxBytes);
+    return keep === text.length ? { text, dropped } : { text: StringSlice(text, 0, keep), dropped: dropped + text.length - keep };
+  };
+  // A field as it is reported: within its limit and what is left of the output budget
+  // (counted here in UTF-16 units like output, the host then counts UTF-8 bytes).
+  const spend = (field, limit) => {
+    const out = cutField(field.text, MathMin(limit, MathMax(0, outputBudget)), field.dropped);
+    outputBudget -= out.length;
+    return out;
+  };
+
   // ---- errors --------------------------------------------------------------------------
   const RUNTIME_FRAME = /^\s+at .*(?:playground:|<isolated-vm|\(<anonymous>\)$|^\s+at <anonymous>$)/;
 
@@ -194,20 +250,27 @@
   // Plain strings only: this is what leaves the isolate when a run fails.
   const describeError = (e, kind) => {
     if (isErrorLike(e)) {
-      const name = safeString(() => e.name, 'Error');
-      const message = safeString(() => e.message, '');
-      const stack = safeString(() => e.stack, `${name}: ${message}`);
-      return { name, message, stack: trimStack(stack) };
+      const name = clip(safeString(() => e.name, 'Error'), fieldLimits.name);
+      const message = clip(safeString(() => e.message, ''), fieldLimits.message);
+      let stack = safeString(() => e.stack, `${name.text}: ${message.text}`);
+      // Trimming reads every line: cut a long stack first (a stack never has fewer
+      // characters than bytes, so twice the limit leaves trimming room to spare).
+      const scan = fieldLimits.stack * 2;
+      const dropped = stack.length > scan ? stack.length - scan : 0;
+      if (dropped !== 0) stack = StringSlice(stack, 0, scan);
+      return { name, message, stack: clip(trimStack(stack), fieldLimits.stack, dropped) };
     }
     let shown;
     try { shown = inspect(e); } catch { shown = '[unprintable value]'; }
+    // Marked where it is cut, inside the sentence; room for the sentence within the limit.
+    shown = cutField(shown, fieldLimits.message - 512);
     if (kind === 'rejection') {
       return {
-        name: 'UnhandledPromiseRejection',
-        message: `This error originated either by throwing inside of an async function without a catch block, or by rejecting a promise which was not handled with .catch(). The promise rejected with the reason "${shown}".`,
+        name: { text: 'UnhandledPromiseRejection', dropped: 0 },
+        message: { text: `This error originated either by throwing inside of an async function without a catch block, or by rejecting a promise which was not handled with .catch(). The promise rejected with the reason "${shown}".`, dropped: 0 },
       };
     }
-    return { name: 'Uncaught', message: shown };
+    return { name: { text: 'Uncaught', dropped: 0 }, message: { text: shown, dropped: 0 } };
   };
 
   const die = (e, kind) => {
@@ -1245,7 +1308,8 @@
   // Runs the program. Classic scripts go through indirect eval, which yields the completion
   // value; code using top-level await is retried as the body of an async function (what
   // Node does when it detects module syntax), which has no completion value.
-  const start = (code, file, stdin, timerLimit, outputLimit) => {
+  const start = (code, file, stdin, timerLimit, outputLimit, limits) => {
+    if (typeof limits === 'string') fieldLimits = JSONParse(limits);
     stdinText = typeof stdin === 'string' ? stdin : '';
     define('stdin', stdinText);
     maxTimers = typeof timerLimit === 'number' ? timerLimit : maxTimers;
@@ -1255,7 +1319,7 @@
     let value;
     try {
       value = indirectEval(code + SOURCE_URL(file));
-      try { completion = inspect(value); } catch (e) { completion = undefined; }
+      try { completion = clip(inspect(value), fieldLimits.value); } catch (e) { completion = undefined; }
     } catch (e) {
       if (!(e instanceof SyntaxErrorCtor) || !RegExpExec(/\bawait\b/, code)) {
         diedAtStart = true;
@@ -1278,12 +1342,20 @@
     return halted ? -2 : 0;
   };
 
+  // Fields are cut again to what is left of the output budget: the report never carries
+  // more than the host would keep.
   const report = () => {
-    if (fatal !== null) return JSONStringify({ error: fatal, wrapped: mainWrapped, atStart: diedAtStart });
+    if (fatal !== null) {
+      const error = { name: spend(fatal.name, fieldLimits.name), message: spend(fatal.message, fieldLimits.message) };
+      if (fatal.stack !== undefined) error.stack = spend(fatal.stack, fieldLimits.stack);
+      return JSONStringify({ error, wrapped: mainWrapped, atStart: diedAtStart, truncated: resultCut });
+    }
     if (mainPending) {
       return JSONStringify({ error: { name: 'Error', message: 'Detected unsettled top-level await: the program waited for a promise that nothing could settle.' } });
     }
-    return JSONStringify(completion === undefined ? {} : { value: completion });
+    if (completion === undefined) return JSONStringify({});
+    const value = spend(completion, fieldLimits.value);
+    return JSONStringify({ value, truncated: resultCut });
   };
 
   // The host's one entry point after start: run the next callback, or say how long to
@@ -1304,8 +1376,8 @@
         hostRandom = randomFn;
         delete global.__playground;
         return {
-          start(code, file, stdin, timerLimit, outputLimit) {
-            try { return start(code, file, stdin, timerLimit, outputLimit); } finally { flushOut(); }
+          start(code, file, stdin, timerLimit, outputLimit, limits) {
+            try { return start(code, file, stdin, timerLimit, outputLimit, limits); } finally { flushOut(); }
           },
           step() {
             try { return step(); } finally { flushOut(); }

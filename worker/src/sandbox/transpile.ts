@@ -3,10 +3,10 @@
  * type error never blocks a run (Node's own type stripping behaves the same way).
  */
 import { transformSync } from 'esbuild';
-import { decodeMappings, type DecodedMappings } from './sourcemap.ts';
+import { readSourceMap, type SourceMap } from './sourcemap.ts';
 
 export type TranspileResult =
-  | { ok: true; code: string; map: DecodedMappings }
+  | { ok: true; code: string; map: SourceMap }
   | { ok: false; error: { name: string; message: string; line?: number; column?: number } };
 
 export function transpileTypeScript(source: string, filename: string): TranspileResult {
@@ -21,8 +21,7 @@ export function transpileTypeScript(source: string, filename: string): Transpile
       keepNames: false,
       tsconfigRaw: { compilerOptions: { experimentalDecorators: false, useDefineForClassFields: true } },
     });
-    const map = JSON.parse(out.map) as { mappings: string };
-    return { ok: true, code: out.code, map: decodeMappings(map.mappings) };
+    return { ok: true, code: out.code, map: readSourceMap(out.map) };
   } catch (err) {
     const first = (err as { errors?: Array<{ text: string; location?: { line: number; column: number } | null }> }).errors?.[0];
     if (!first) return { ok: false, error: { name: 'SyntaxError', message: String((err as Error).message) } };

@@ -30,8 +30,16 @@ export interface SandboxOutcome {
   value?: string;
   error?: ProgramError;
   wallMs: number;
+  /**
+   * CPU time of the run: the isolate's, plus what the host did for it while the isolate
+   * waited (getRandomValues, ivm's hand-overs, output, source mapping). Never more than wallMs.
+   */
   cpuMs: number;
-  /** True when output was cut at maxOutputBytes. */
+  /**
+   * True when anything the program produced was cut: output at maxOutputBytes (the run then
+   * ends `output_exceeded`), or the value or an error field at its limit or at what was left
+   * of maxOutputBytes (the status is unchanged; the cut text ends with a marker).
+   */
   truncated: boolean;
 }
 
