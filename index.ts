@@ -16,6 +16,7 @@ import { resolve } from 'node:path';
 import { targetBacklogPerWorker } from './shared/src/scaling.ts';
 import { DataStores } from './infra/data.ts';
 import { Fleet } from './infra/fleet.ts';
+import { tableStatements, type TableGrants } from './infra/iam.ts';
 import { Network } from './infra/network.ts';
 import { Observability } from './infra/observability.ts';
 import { Realtime } from './infra/realtime.ts';
@@ -154,12 +155,33 @@ const secretParameter = new aws.ssm.Parameter('integration-secret', {
 });
 
 const tables = data.tables;
-const tableArns = (...t: aws.dynamodb.Table[]) => t.flatMap((table) => [table.arn, pulumi.interpolate`${table.arn}/index/*`]);
-// Names the services read (shared/src/config.ts).
+
+// What each service does to each table, from the code that calls DynamoDB:
+// shared/src/executions.ts (ExecutionStore), shared/src/connections.ts (ConnectionStore),
+// gateway/src/stores.ts (SnippetStore). Every table is listed for both services (`{}`:
+// none), and index reads are granted on the index they read (see infra/iam.ts). A new
+// table in shared/src/resources.ts fails the typecheck here until it has its line.
+const TABLE_GRANTS: Record<'gateway' | 'worker', TableGrants> = {
+  gateway: {
+    // Creates runs, withdraws and cancels them, rebinds them on resume; counts a socket's
+    // unfinished runs on the pending index for its cap.
+    executions: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], indexes: { byPendingOwner: ['dynamodb:Query'] } },
+    connections: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] },
+    snippets: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] },
+  },
+  worker: {
+    // Claims, records and finishes runs; the recovery sweep scans the pending index
+    // (ExecutionStore.stranded) for runs whose message was lost.
+    executions: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], indexes: { byPendingOwner: ['dynamodb:Query', 'dynamodb:Scan'] } },
+    // A post that meets GoneException removes the socket's row (worker/src/execution.ts).
+    connections: { table: ['dynamodb:DeleteItem'] },
+    snippets: {},
+  },
+};
+
+// Names the services read (shared/src/config.ts): <TABLE>_TABLE for every table.
 const serviceEnvironment = pulumi.all({
-  EXECUTIONS_TABLE: tables.executions.name,
-  CONNECTIONS_TABLE: tables.connections.name,
-  SNIPPETS_TABLE: tables.snippets.name,
+  ...Object.fromEntries(Object.entries(tables).map(([key, table]) => [`${key.toUpperCase()}_TABLE`, table.name])),
   QUEUE_URL: data.queue.url,
   DLQ_URL: data.deadLetterQueue.url,
   MANAGEMENT_ENDPOINT: realtime.managementEndpoint,
@@ -180,7 +202,7 @@ const gateways = new Fleet('gateway', {
   targetGroupArns: [realtime.targetGroup.arn],
   statements: [
     { Sid: 'Enqueue', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [data.queue.arn] },
-    { Sid: 'Tables', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'], Resource: tableArns(tables.connections, tables.executions, tables.snippets) },
+    ...tableStatements(TABLE_GRANTS.gateway, tables),
     { Sid: 'ReplyToSockets', Effect: 'Allow', Action: ['execute-api:ManageConnections'], Resource: [realtime.postToConnectionsArn] },
     { Sid: 'IntegrationSecret', Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: [secretParameter.arn] },
   ],
@@ -227,7 +249,7 @@ const workers = new Fleet('worker', {
     // The recovery sweep re-enqueues executions whose message was lost.
     { Sid: 'Requeue', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [data.queue.arn] },
     { Sid: 'ReportDeadLetters', Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], Resource: [data.deadLetterQueue.arn] },
-    { Sid: 'Executions', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'], Resource: tableArns(tables.executions) },
+    ...tableStatements(TABLE_GRANTS.worker, tables),
     { Sid: 'PostToSockets', Effect: 'Allow', Action: ['execute-api:ManageConnections'], Resource: [realtime.postToConnectionsArn] },
   ],
   userData: pulumi.all([serviceEnvironment, releases.worker.bucket, region]).apply(([env, bucket, r]) => ({
@@ -297,7 +319,7 @@ export const socketUrl = realtime.socketUrl;
 export const managementEndpoint = realtime.managementEndpoint;
 export const queueUrl = data.queue.url;
 export const deadLetterQueueUrl = data.deadLetterQueue.url;
-export const tableNames = { executions: tables.executions.name, connections: tables.connections.name, snippets: tables.snippets.name };
+export const tableNames = Object.fromEntries(Object.entries(tables).map(([key, table]) => [key, table.name]));
 export const dashboardUrl = observability.dashboardUrl;
 export const gatewayGroupName = gateways.group.name;
 export const workerGroupName = workers.group.name;

@@ -58,11 +58,8 @@ export class DataStores extends pulumi.ComponentResource {
         tags: args.tags,
       }, parent);
     };
-    this.tables = {
-      executions: table(TABLES.executions),
-      connections: table(TABLES.connections),
-      snippets: table(TABLES.snippets),
-    };
+    // Every defined table, so a table added to shared/src/resources.ts is deployed too.
+    this.tables = Object.fromEntries((Object.keys(TABLES) as TableKey[]).map((key) => [key, table(TABLES[key])])) as Record<TableKey, aws.dynamodb.Table>;
 
     const queueArgs = (def: QueueDefinition): aws.sqs.QueueArgs => ({
       name: `${args.prefix}-${def.name}`,

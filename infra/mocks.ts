@@ -22,6 +22,8 @@ export interface Recorded {
   id: string;
   inputs: Record<string, any>;
   state: Record<string, any>;
+  /** Resource options the mocks' callback does not see, read off the registration. */
+  options: { retainOnDelete: boolean; protect: boolean; ignoreChanges: string[] };
 }
 
 /** A temporary release and web build, shaped like the real ones. */
@@ -90,13 +92,14 @@ export interface Loaded {
 /** Sets the mocks and the config, then imports the program. */
 export async function loadProgram(config: Record<string, string> = {}): Promise<Loaded> {
   const resources: Recorded[] = [];
+  const options = new Map<string, Recorded['options']>();
   const { releaseDir, webDir } = writeFixtures();
   await pulumi.runtime.setMocks({
     newResource(args) {
       // API Gateway ids look like `abc123`; everything else gets a readable one.
       const id = args.type === 'aws:apigatewayv2/api:Api' ? 'abc123' : `${args.name}-id`;
       const state = { ...args.inputs, ...computed(args.type, args.name, args.inputs) };
-      resources.push({ type: args.type, name: args.name, id, inputs: args.inputs, state });
+      resources.push({ type: args.type, name: args.name, id, inputs: args.inputs, state, options: options.get(`${args.type}::${args.name}`)! });
       return { id, state };
     },
     call(args) {
@@ -120,6 +123,14 @@ export async function loadProgram(config: Record<string, string> = {}): Promise<
       }
     },
   }, 'playground', 'test', false);
+  // The mocks' newResource sees no resource options (retainOnDelete, protect...): read
+  // them off the registration request on its way to the mock monitor.
+  const monitor = pulumi.runtime.getMonitor() as any;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: any, callback: unknown) => {
+    options.set(`${req.getType()}::${req.getName()}`, { retainOnDelete: req.getRetainondelete() ?? false, protect: req.getProtect() ?? false, ignoreChanges: req.getIgnorechangesList() });
+    return register(req, callback);
+  };
   pulumi.runtime.setAllConfig({
     'aws:region': REGION,
     'playground:integrationSecret': SECRET,

@@ -232,13 +232,38 @@ describe('least privilege', () => {
     expect(statement.Resource).toEqual([`arn:aws:execute-api:${REGION}:${ACCOUNT}:abc123/live/POST/@connections/*`]);
   });
 
-  test('workers consume the queue and touch only the executions table', () => {
+  /** Actions the role's statements allow on exactly this resource ARN. */
+  const allowedOn = (role: string, arn: string): string[] => statementsOf(role).filter((s) => s.Resource.includes(arn)).flatMap((s) => s.Action);
+  const tableArn = (name: string) => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/playground-test-${name}`;
+
+  test('workers consume the queue, and use no table but executions and connections', () => {
     const statements = statementsOf('worker');
     const tables = statements.filter((s) => s.Action.some((a: string) => a.startsWith('dynamodb:'))).flatMap((s) => s.Resource);
-    expect(tables.every((arn: string) => arn.includes(':table/playground-test-executions'))).toBe(true);
+    for (const arn of tables) expect(arn).toMatch(/:table\/playground-test-(executions|connections)(\/index\/\w+)?$/);
     const actions = statements.flatMap((s) => s.Action);
     expect(actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']));
     expect(actions.some((a: string) => a.endsWith('*'))).toBe(false);
+  });
+
+  test('workers may scan the pending index: the recovery sweep reads stranded runs there', () => {
+    // ExecutionStore.stranded is a Scan with IndexName, authorized against the index's ARN.
+    const index = TABLES.executions.indexes[0].name;
+    expect(allowedOn('worker', `${tableArn('executions')}/index/${index}`)).toContain('dynamodb:Scan');
+  });
+
+  test('workers may delete connection rows: a post that meets GoneException removes the socket', () => {
+    expect(allowedOn('worker', tableArn('connections'))).toEqual(['dynamodb:DeleteItem']);
+  });
+
+  test('gateways may query the pending index: the per-socket cap counts there', () => {
+    expect(allowedOn('gateway', `${tableArn('executions')}/index/byPendingOwner`)).toContain('dynamodb:Query');
+  });
+
+  test('every table the program creates is granted to some service, by its own ARN', () => {
+    const granted = new Set(['gateway', 'worker'].flatMap((role) => statementsOf(role).flatMap((s) => s.Resource)));
+    for (const table of ofType(resources, 'aws:dynamodb/table:Table')) expect(granted).toContain(table.state.arn);
+    // No wildcard over indexes: each index read is granted on the index it reads.
+    for (const arn of granted) expect(arn).not.toMatch(/\/index\/\*$/);
   });
 
   test('gateways may enqueue and use the tables, but not consume the queue', () => {
