@@ -71,6 +71,8 @@ export class Fleet extends pulumi.ComponentResource {
     const statements: pulumi.Input<PolicyStatement>[] = [
       ...args.statements,
       { Sid: 'FetchRelease', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [pulumi.interpolate`arn:aws:s3:::${release.bucket}/${release.key}`] },
+      // A failed boot (or a failed health check on the instance) hands the instance back.
+      { Sid: 'ReportOwnHealth', Effect: 'Allow', Action: ['autoscaling:SetInstanceHealth'], Resource: [groupArn] },
       { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], Resource: [this.logGroup.arn, pulumi.interpolate`${this.logGroup.arn}:*`] },
       ...(args.drainSeconds !== undefined
         ? [{ Sid: 'ReleaseAfterDrain', Effect: 'Allow' as const, Action: ['autoscaling:CompleteLifecycleAction'], Resource: [groupArn] }]

@@ -182,6 +182,14 @@ describe('the fleets', () => {
     expect(release.Resource).toEqual([`arn:aws:autoscaling:${REGION}:${ACCOUNT}:autoScalingGroup:*:autoScalingGroupName/playground-test-workers`]);
   });
 
+  test('an instance whose boot fails may mark itself unhealthy, in its own group only', () => {
+    for (const role of ['gateway', 'worker']) {
+      const statement = statementsOf(role).find((s) => s.Action.includes('autoscaling:SetInstanceHealth'));
+      expect(statement.Resource).toEqual([`arn:aws:autoscaling:${REGION}:${ACCOUNT}:autoScalingGroup:*:autoScalingGroupName/playground-test-${role}s`]);
+      expect(userDataOf(role)).toContain('set-instance-health');
+    }
+  });
+
   test('at least two gateways run across zones behind the load balancer, checked by its health check', () => {
     const gateways = group('gateway');
     expect(gateways.inputs.minSize).toBeGreaterThanOrEqual(2);
@@ -217,7 +225,7 @@ describe('the fleets', () => {
       expect(script).toContain(`MANAGEMENT_ENDPOINT=https://abc123.execute-api.${REGION}.amazonaws.com/live`);
     }
     expect(userDataOf('gateway')).toMatch(/^HOST=0\.0\.0\.0$/m);
-    expect(userDataOf('gateway')).toMatch(/INTEGRATION_SECRET .*aws ssm get-parameter/);
+    expect(userDataOf('gateway')).toMatch(/reading INTEGRATION_SECRET from SSM parameter \/playground-test\/integration-secret"\n.*aws ssm get-parameter/);
     expect(userDataOf('worker')).toMatch(/^WORKER_CONCURRENCY=4$/m);
   });
 });

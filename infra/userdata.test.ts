@@ -1,5 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { renderUserData, type UserDataInput } from './userdata.ts';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { renderUserData, section, type UserDataInput } from './userdata.ts';
 
 const base: UserDataInput = {
   role: 'worker',
@@ -15,7 +19,8 @@ const base: UserDataInput = {
 describe('the boot script', () => {
   test('verifies Node against the published checksums before installing it', () => {
     const script = renderUserData(base);
-    expect(script).toContain('SHASUMS256.txt | grep " node-v24.21.0-linux-x64.tar.xz$" | sha256sum -c -');
+    expect(script).toContain('grep " node-v24.21.0-linux-x64.tar.xz$" SHASUMS256.txt | sha256sum -c -');
+    expect(script.indexOf('sha256sum -c -')).toBeLessThan(script.indexOf('tar -xJf'));
   });
 
   test('installs the arm64 build of Node on Graviton instances', () => {
@@ -37,12 +42,21 @@ describe('the boot script', () => {
     const script = renderUserData(base);
     expect(script).toMatch(/^AWS_REGION=eu-west-1$/m);
     expect(script).toMatch(/^EXECUTIONS_TABLE=playground-dev-executions$/m);
-    expect(script).toContain('chmod 600 /etc/playground/worker.env');
+    expect(script).toMatch(/^env_file=\/etc\/playground\/worker\.env$/m);
+    expect(script).toContain('chmod 600 "$env_file"');
+    expect(script.indexOf('umask 077')).toBeLessThan(script.indexOf('cat > "$env_file"'));
   });
 
   test('reads secrets from SSM at boot instead of embedding them', () => {
-    const script = renderUserData({ ...base, role: 'gateway', secretParameters: { INTEGRATION_SECRET: '/playground-dev/integration-secret' } });
+    const script = renderUserData(gateway);
     expect(script).toContain('aws ssm get-parameter --region eu-west-1 --with-decryption --name /playground-dev/integration-secret');
+  });
+
+  test('retries every download: nodejs.org, the release, npm and dnf', () => {
+    const script = renderUserData(base);
+    for (const step of ['curl -fsSLO https://nodejs.org/', 'aws s3 cp', 'npm ci', 'dnf install']) {
+      expect(script.split('\n').filter((line) => line.includes(step)).every((line) => line.startsWith(`retry ${step.split(' ')[0]}`))).toBe(true);
+    }
   });
 
   test('watches the lifecycle state only when a drain hook is given', () => {
@@ -58,5 +72,112 @@ describe('the boot script', () => {
     expect(() => renderUserData({ ...base, environment: { X: 'a\nEVIL=1' } })).toThrow(/newlines/);
     expect(() => renderUserData({ ...base, environment: { 'bad name': 'x' } })).toThrow(/variable name/);
     expect(() => renderUserData({ ...base, nodeVersion: 'latest' })).toThrow(/nodeVersion/);
+  });
+});
+
+const gateway: UserDataInput = { ...base, role: 'gateway', secretParameters: { INTEGRATION_SECRET: '/playground-dev/integration-secret' }, stopTimeoutSeconds: 30, logGroupName: '/playground/dev/gateway' };
+const worker: UserDataInput = { ...base, drain: { groupName: 'playground-dev-workers', hookName: 'drain' } };
+
+/** The body of a quoted heredoc (`<<'TAG'` ... `TAG`) the script writes to disk. */
+const heredoc = (script: string, tag: string): string => {
+  const match = new RegExp(`<<'${tag}'\\n([\\s\\S]*?)\\n${tag}$`, 'm').exec(script);
+  if (!match) throw new Error(`no heredoc ${tag}`);
+  return match[1]!;
+};
+
+// CI installs shellcheck (.ci/run); a developer's machine may lack it, and then these
+// tests are skipped with a notice instead of failing. In CI a missing shellcheck fails.
+const haveShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
+const inCi = process.env.CI === 'true';
+
+describe('the rendered boot scripts pass shellcheck', () => {
+  if (!haveShellcheck && !inCi) {
+    test.skip('SKIPPED: shellcheck is not installed (apt-get install -y shellcheck; CI installs it and fails without it)', () => {});
+    return;
+  }
+  const shellcheck = (text: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'userdata-'));
+    const file = join(dir, 'script.sh');
+    writeFileSync(file, text);
+    const run = spawnSync('shellcheck', ['--shell=bash', '--severity=style', file], { encoding: 'utf8' });
+    if (run.error) throw new Error(`shellcheck could not run (${run.error.message}); CI must install it (.ci/run)`);
+    return `${run.stdout}${run.stderr}`;
+  };
+
+  test('the gateway boot script passes shellcheck', () => {
+    expect(shellcheck(renderUserData(gateway))).toBe('');
+  });
+
+  test('the worker boot script passes shellcheck', () => {
+    expect(shellcheck(renderUserData(worker))).toBe('');
+  });
+
+  test('the drain watcher it installs passes shellcheck', () => {
+    expect(shellcheck(heredoc(renderUserData(worker), 'WATCH'))).toBe('');
+  });
+});
+
+describe('reading the integration secret at boot', () => {
+  const SECRET = 'boot-secret-4f1c9a0b7e2d';
+
+  /**
+   * Runs the script's prelude and secrets section under `bash -x`, as cloud-init would,
+   * with `aws` and `curl` stubbed on PATH and the script's paths moved to a temporary
+   * directory. The stubs record their arguments.
+   */
+  const boot = (stub: { ssmFails?: boolean; value?: string }) => {
+    const dir = mkdtempSync(join(tmpdir(), 'boot-'));
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    const calls = join(dir, 'calls.log');
+    writeFileSync(join(bin, 'aws'), `#!/bin/bash
+echo "aws $*" >> ${calls}
+case "$1 $2" in
+  "ssm get-parameter") if [ -n "\${SSM_FAILS:-}" ]; then echo "AccessDeniedException" >&2; exit 254; fi; printf '%s\\n' "$SECRET_VALUE" ;;
+esac
+`);
+    writeFileSync(join(bin, 'curl'), `#!/bin/bash
+case "$*" in *api/token*) echo token ;; *instance-id*) echo i-0stub ;; *) exit 22 ;; esac
+`);
+    for (const f of ['aws', 'curl']) chmodSync(join(bin, f), 0o755);
+    const script = renderUserData(gateway);
+    const prelude = section(script, 'prelude')
+      .replace(/^boot_log=.*$/m, `boot_log=${dir}/boot.log`)
+      .replace(/^env_file=.*$/m, `env_file=${dir}/gateway.env`)
+      .replace(/^retry_delay=.*$/m, 'retry_delay=0');
+    writeFileSync(join(dir, 'boot.sh'), `${prelude}\n${section(script, 'secrets')}\necho boot-continued\n`);
+    const run = spawnSync('bash', ['-x', join(dir, 'boot.sh')], {
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, SECRET_VALUE: stub.value ?? SECRET, ...(stub.ssmFails ? { SSM_FAILS: '1' } : {}) },
+    });
+    const read = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : '');
+    return { status: run.status, output: `${run.stdout}${run.stderr}`, log: read('boot.log'), env: read('gateway.env'), calls: read('calls.log') };
+  };
+
+  test('the secret reaches the environment file but neither the traced output nor the boot log', () => {
+    const run = boot({});
+    expect(run.status).toBe(0);
+    expect(run.output).toContain('boot-continued');
+    expect(run.env).toContain(`INTEGRATION_SECRET=${SECRET}\n`);
+    expect(run.output).not.toContain(SECRET);
+    expect(run.log).not.toContain(SECRET);
+    // Tracing resumes after the secrets: the rest of the boot stays debuggable.
+    expect(run.log).toContain('+ echo boot-continued');
+  });
+
+  test('a failing SSM read stops the boot, after retries, and marks the instance unhealthy', () => {
+    const run = boot({ ssmFails: true });
+    expect(run.status).not.toBe(0);
+    expect(run.output).not.toContain('boot-continued');
+    expect(run.calls.split('\n').filter((c) => c.startsWith('aws ssm get-parameter'))).toHaveLength(5);
+    expect(run.calls).toContain('aws autoscaling set-instance-health --region eu-west-1 --instance-id i-0stub --health-status Unhealthy --no-should-respect-grace-period');
+    expect(run.env).not.toContain('INTEGRATION_SECRET');
+  });
+
+  test('an empty secret stops the boot and marks the instance unhealthy', () => {
+    const run = boot({ value: '' });
+    expect(run.status).not.toBe(0);
+    expect(run.output).not.toContain('boot-continued');
+    expect(run.calls).toContain('set-instance-health');
   });
 });
