@@ -306,6 +306,7 @@ const observability = new Observability('observability', {
   targetGroupArnSuffix: realtime.targetGroup.arnSuffix,
   workerGroupName: workers.group.name,
   gatewayGroupName: gateways.group.name,
+  workerLogGroupName: workers.logGroup.name,
   oldestMessageAlarmSeconds: config.observability.oldestMessageAlarmSeconds,
   ...(config.observability.alarmEmail ? { alarmEmail: config.observability.alarmEmail } : {}),
   tags: config.tags,

@@ -3,9 +3,11 @@
  * the dev stack's defaults. Each test names one policy in a sentence.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { LEASE, QUEUES, TABLES } from '../shared/src/resources.ts';
 import { targetBacklogPerWorker } from '../shared/src/scaling.ts';
 import { ACCOUNT, REGION, SECRET, isSecret, loadProgram, ofType, parse, reveal, valueOf, type Recorded } from './mocks.ts';
+import { CRASH_LOG_LINE } from './observability.ts';
 import { INTEGRATION_HEADERS } from './realtime.ts';
 
 let resources: Recorded[];
@@ -74,6 +76,12 @@ describe('the realtime API', () => {
     expect(stage.inputs.accessLogSettings.destinationArn).toBe(logs.state.arn);
     expect(JSON.parse(stage.inputs.accessLogSettings.format)).toHaveProperty('connectionId', '$context.connectionId');
     expect(stage.inputs.deploymentId).toBe(one('aws:apigatewayv2/deployment:Deployment').id);
+  });
+
+  test("pulumi destroy leaves the region's API Gateway logging role in place: other APIs use it", () => {
+    // Deleting aws.apigateway.Account resets the region-wide setting; its role goes with it.
+    expect(one('aws:apigateway/account:Account').options.retainOnDelete).toBe(true);
+    expect(one('aws:iam/role:Role', 'realtime-apigw-logs').options.retainOnDelete).toBe(true);
   });
 
   test('the load balancer health-checks gateways on /healthz at port 8080', () => {
@@ -381,13 +389,41 @@ describe('observability', () => {
   const alarm = (metricName: string) => ofType(resources, 'aws:cloudwatch/metricAlarm:MetricAlarm').find((a) => a.inputs.metricName === metricName);
 
   test('alarms watch dead letters, the oldest message, API 5xx and unhealthy gateways', () => {
-    const dlq = ofType(resources, 'aws:sqs/queue:Queue').find((q) => !q.inputs.redrivePolicy)!;
-    expect(alarm('ApproximateNumberOfMessagesVisible')!.inputs).toMatchObject({ dimensions: { QueueName: dlq.state.name }, threshold: 0, comparisonOperator: 'GreaterThanThreshold' });
     expect(alarm('ApproximateAgeOfOldestMessage')!.inputs.threshold).toBe(60);
     expect(alarm('IntegrationError')).toBeDefined();
     expect(alarm('UnHealthyHostCount')!.inputs.namespace).toBe('AWS/NetworkELB');
     const topic = one('aws:sns/topic:Topic');
     for (const a of ofType(resources, 'aws:cloudwatch/metricAlarm:MetricAlarm')) expect(a.inputs.alarmActions).toEqual([topic.state.arn]);
+  });
+
+  test('the dead-letter alarm counts messages received from the queue, which the workers empty within seconds', () => {
+    const dlq = ofType(resources, 'aws:sqs/queue:Queue').find((q) => !q.inputs.redrivePolicy)!;
+    const deadLetters = ofType(resources, 'aws:cloudwatch/metricAlarm:MetricAlarm').filter((a) => a.inputs.dimensions?.QueueName === dlq.state.name);
+    expect(deadLetters.map((a) => a.inputs)).toEqual([expect.objectContaining({
+      namespace: 'AWS/SQS', metricName: 'NumberOfMessagesReceived', statistic: 'Sum', threshold: 0, comparisonOperator: 'GreaterThanThreshold',
+    })]);
+  });
+
+  test('the dead-letter alarm points to a saved query that lists the crashed executions from the worker logs', () => {
+    const query = one('aws:cloudwatch/queryDefinition:QueryDefinition');
+    expect(query.inputs.logGroupNames).toEqual([one('aws:cloudwatch/logGroup:LogGroup', 'worker-logs').state.name]);
+    expect(query.inputs.queryString).toContain(`filter msg = '${CRASH_LOG_LINE}'`);
+    expect(query.inputs.queryString).toContain('executionId');
+    // The line the query filters on is the one the worker writes.
+    expect(readFileSync('worker/src/recovery.ts', 'utf8')).toContain(`'${CRASH_LOG_LINE}'`);
+    expect(alarm('NumberOfMessagesReceived')!.inputs.alarmDescription).toContain(query.inputs.name);
+  });
+
+  test('alarm notifications can be delivered: the topic is encrypted with a key CloudWatch may use', () => {
+    const topic = one('aws:sns/topic:Topic');
+    const key = one('aws:kms/key:Key');
+    // alias/aws/sns is the AWS-managed key, whose policy does not admit CloudWatch.
+    expect(topic.inputs.kmsMasterKeyId).toBe(key.state.arn);
+    const policy = parse(key.inputs.policy);
+    expect(policy.Statement).toEqual(expect.arrayContaining([expect.objectContaining({
+      Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']),
+    })]));
+    expect(key.inputs.enableKeyRotation).toBe(true);
   });
 
   test('every log group keeps its logs for a bounded time', () => {

@@ -143,12 +143,16 @@ export class Realtime extends pulumi.ComponentResource {
     const stageDependsOn: pulumi.Resource[] = [];
     if (args.manageAccountLogRole) {
       // Access logging on WebSocket stages needs API Gateway's regional CloudWatch role.
+      // The setting is the whole region's, and deleting aws.apigateway.Account resets it:
+      // `pulumi destroy` would break every other API's logging. Both the setting and the
+      // role it names are therefore left in place on delete (docs/operations.md).
+      const retained = { parent: this, retainOnDelete: true };
       const role = new aws.iam.Role(`${name}-apigw-logs`, {
         assumeRolePolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
         managedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs'],
         tags: args.tags,
-      }, parent);
-      stageDependsOn.push(new aws.apigateway.Account(`${name}-apigw-account`, { cloudwatchRoleArn: role.arn }, parent));
+      }, retained);
+      stageDependsOn.push(new aws.apigateway.Account(`${name}-apigw-account`, { cloudwatchRoleArn: role.arn }, retained));
     }
 
     // WebSocket stages do not auto-deploy: a new deployment whenever a route or integration changes.
