@@ -32,6 +32,12 @@ const architecture = cfg.get('architecture') ?? 'x86_64';
 if (architecture !== 'x86_64' && architecture !== 'arm64') throw new Error(`playground:architecture must be x86_64 or arm64, got ${architecture}`);
 const domainName = cfg.get('domainName');
 
+function validSecret(key: string, secret: string): string {
+  // No commas either: the gateways read the accepted secrets as a comma-separated list.
+  if (!/^[A-Za-z0-9_-]{16,128}$/.test(secret)) throw new Error(`playground:${key} must be 16-128 letters, digits, - or _ (try: openssl rand -hex 32).`);
+  return secret;
+}
+
 const config = {
   /** Physical names start with this, so two stacks can share an account. */
   prefix: `playground-${stack}`,
@@ -50,10 +56,12 @@ const config = {
     /** Messages per second across all sockets, and the burst above it. */
     throttling: { rateLimit: cfg.getNumber('apiRateLimit') ?? 500, burstLimit: cfg.getNumber('apiBurstLimit') ?? 1000 },
     /** Shared secret API Gateway sends on every integration call; set with `pulumi config set --secret`. */
-    integrationSecret: cfg.requireSecret('integrationSecret').apply((secret) => {
-      if (!/^[A-Za-z0-9_-]{16,128}$/.test(secret)) throw new Error('playground:integrationSecret must be 16-128 letters, digits, - or _ (try: openssl rand -hex 32).');
-      return secret;
-    }),
+    integrationSecret: cfg.requireSecret('integrationSecret').apply((secret) => validSecret('integrationSecret', secret)),
+    /**
+     * During a rotation only: a second secret the gateways accept besides integrationSecret
+     * (docs/operations.md, "Rotating the integration secret").
+     */
+    additionalIntegrationSecret: cfg.getSecret('additionalIntegrationSecret')?.apply((secret) => validSecret('additionalIntegrationSecret', secret)),
     /** API Gateway's regional CloudWatch role; turn off if the account already manages it. */
     manageAccountLogRole: cfg.getBoolean('manageApiGatewayAccountRole') ?? true,
   },
@@ -146,11 +154,17 @@ const realtime = new Realtime('realtime', {
   tags: config.tags,
 });
 
-// The secret reaches the gateways through SSM at boot, never through user data.
+// The secrets the gateways accept reach them through SSM at boot, never through user
+// data: the one API Gateway sends and, during a rotation, the other one. Sorted, so
+// swapping which of the two API Gateway sends (rotation phase 2) leaves the value, and
+// the gateways, alone. The boot script reads the parameter at its version, so a new
+// value is a new launch template version and rolls the gateways.
+const acceptedSecrets = pulumi.all([config.api.integrationSecret, config.api.additionalIntegrationSecret]).apply(([sent, additional]) =>
+  [...new Set([sent, ...(additional ? [additional] : [])])].sort().join(','));
 const secretParameter = new aws.ssm.Parameter('integration-secret', {
   name: `/${config.prefix}/integration-secret`,
   type: 'SecureString',
-  value: config.api.integrationSecret,
+  value: pulumi.secret(acceptedSecrets),
   tags: config.tags,
 });
 
@@ -206,14 +220,14 @@ const gateways = new Fleet('gateway', {
     { Sid: 'ReplyToSockets', Effect: 'Allow', Action: ['execute-api:ManageConnections'], Resource: [realtime.postToConnectionsArn] },
     { Sid: 'IntegrationSecret', Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: [secretParameter.arn] },
   ],
-  userData: pulumi.all([serviceEnvironment, releases.gateway.bucket, region, secretParameter.name]).apply(([env, bucket, r, parameter]) => ({
+  userData: pulumi.all([serviceEnvironment, releases.gateway.bucket, region, secretParameter.name, secretParameter.version]).apply(([env, bucket, r, parameter, version]) => ({
     role: 'gateway' as const,
     region: r,
     nodeVersion,
     architecture: config.instances.architecture,
     release: { ...releases.gateway, bucket },
     environment: { ...env, HOST: '0.0.0.0', PORT: String(config.ports.gateway) },
-    secretParameters: { INTEGRATION_SECRET: parameter },
+    secretParameters: { INTEGRATION_SECRET: `${parameter}:${version}` },
     // Integration calls are short; a draining gateway only finishes those in flight.
     stopTimeoutSeconds: 30,
   })),

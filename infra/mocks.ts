@@ -71,6 +71,8 @@ function computed(type: string, name: string, inputs: Record<string, any>): Reco
       return { arn: arnOf('acm', `certificate/${name}`), domainValidationOptions: [{ domainName: inputs.domainName, resourceRecordName: `_x.${inputs.domainName}.`, resourceRecordType: 'CNAME', resourceRecordValue: '_y.acm-validations.aws.' }] };
     case 'aws:apigatewayv2/domainName:DomainName':
       return { domainNameConfiguration: { ...inputs.domainNameConfiguration, targetDomainName: 'd-abc.execute-api.eu-west-1.amazonaws.com', hostedZoneId: 'ZLY8HYME6SFDD' } };
+    case 'aws:ssm/parameter:Parameter':
+      return { arn: arnOf('ssm', `parameter${inputs.name}`), version: 1 };
     case 'aws:ec2/launchTemplate:LaunchTemplate':
       return { latestVersion: 1 };
     case 'aws:ec2/vpc:Vpc':

@@ -8,7 +8,7 @@ import { LEASE, QUEUES, TABLES } from '../shared/src/resources.ts';
 import { targetBacklogPerWorker } from '../shared/src/scaling.ts';
 import { ACCOUNT, REGION, SECRET, isSecret, loadProgram, ofType, parse, reveal, valueOf, type Recorded } from './mocks.ts';
 import { CRASH_LOG_LINE } from './observability.ts';
-import { INTEGRATION_HEADERS } from './realtime.ts';
+import { INTEGRATION_HEADERS, requestParametersDigest } from './realtime.ts';
 
 let resources: Recorded[];
 let program: Record<string, unknown>;
@@ -82,6 +82,14 @@ describe('the realtime API', () => {
     // Deleting aws.apigateway.Account resets the region-wide setting; its role goes with it.
     expect(one('aws:apigateway/account:Account').options.retainOnDelete).toBe(true);
     expect(one('aws:iam/role:Role', 'realtime-apigw-logs').options.retainOnDelete).toBe(true);
+  });
+
+  test('a changed integration secret redeploys the API: the deployment is triggered by a digest of the request parameters', () => {
+    const triggers = reveal(one('aws:apigatewayv2/deployment:Deployment').inputs.triggers);
+    const expected = reveal(one('aws:apigatewayv2/integration:Integration', 'realtime-default').inputs.requestParameters);
+    expect(triggers.requestParameters).toBe(requestParametersDigest(expected));
+    expect(requestParametersDigest({ ...expected, [`integration.request.header.${INTEGRATION_HEADERS.secret}`]: "'another-secret-000000'" })).not.toBe(triggers.requestParameters);
+    expect(JSON.stringify(triggers)).not.toContain(SECRET);
   });
 
   test('the load balancer health-checks gateways on /healthz at port 8080', () => {
@@ -233,7 +241,7 @@ describe('the fleets', () => {
       expect(script).toContain(`MANAGEMENT_ENDPOINT=https://abc123.execute-api.${REGION}.amazonaws.com/live`);
     }
     expect(userDataOf('gateway')).toMatch(/^HOST=0\.0\.0\.0$/m);
-    expect(userDataOf('gateway')).toMatch(/reading INTEGRATION_SECRET from SSM parameter \/playground-test\/integration-secret"\n.*aws ssm get-parameter/);
+    expect(userDataOf('gateway')).toMatch(/reading INTEGRATION_SECRET from SSM parameter \/playground-test\/integration-secret:1"\n.*aws ssm get-parameter/);
     expect(userDataOf('worker')).toMatch(/^WORKER_CONCURRENCY=4$/m);
   });
 });
@@ -302,6 +310,14 @@ describe('least privilege', () => {
     const everything = JSON.stringify(resources.map((r) => r.inputs)) + userDataOf('gateway') + userDataOf('worker');
     expect(everything).not.toMatch(/\b(AKIA|ASIA)[A-Z0-9]{16}\b/);
     expect(everything).not.toMatch(/AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)/);
+  });
+
+  test('gateways read the secret parameter at its current version: a new value changes the launch template and rolls them', () => {
+    const parameter = one('aws:ssm/parameter:Parameter');
+    expect(userDataOf('gateway')).toContain(`--name ${parameter.inputs.name}:${parameter.state.version} `);
+    // With no rotation under way the gateways accept the one secret API Gateway sends.
+    expect(isSecret(parameter.inputs.value)).toBe(true);
+    expect(reveal(parameter.inputs.value)).toBe(SECRET);
   });
 
   test('the integration secret never appears in user data: instances read it from SSM', () => {
