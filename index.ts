@@ -13,6 +13,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
 import { resolve } from 'node:path';
+import { TABLES } from './shared/src/resources.ts';
 import { targetBacklogPerWorker } from './shared/src/scaling.ts';
 import { DataStores } from './infra/data.ts';
 import { Fleet } from './infra/fleet.ts';
@@ -216,6 +217,8 @@ const gateways = new Fleet('gateway', {
   targetGroupArns: [realtime.targetGroup.arn],
   statements: [
     { Sid: 'Enqueue', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [data.queue.arn] },
+    // The instance's health check reads the queue's attributes: the queue is reachable.
+    { Sid: 'ProbeQueue', Effect: 'Allow', Action: ['sqs:GetQueueAttributes'], Resource: [data.queue.arn] },
     ...tableStatements(TABLE_GRANTS.gateway, tables),
     { Sid: 'ReplyToSockets', Effect: 'Allow', Action: ['execute-api:ManageConnections'], Resource: [realtime.postToConnectionsArn] },
     { Sid: 'IntegrationSecret', Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: [secretParameter.arn] },
@@ -228,6 +231,8 @@ const gateways = new Fleet('gateway', {
     release: { ...releases.gateway, bucket },
     environment: { ...env, HOST: '0.0.0.0', PORT: String(config.ports.gateway) },
     secretParameters: { INTEGRATION_SECRET: `${parameter}:${version}` },
+    // /healthz fails without the secret or while draining; the probes add the queue and table.
+    health: { queueUrl: env.QUEUE_URL!, table: env.EXECUTIONS_TABLE!, hashKey: TABLES.executions.hashKey, url: `http://127.0.0.1:${config.ports.gateway}/healthz` },
     // Integration calls are short; a draining gateway only finishes those in flight.
     stopTimeoutSeconds: 30,
   })),
@@ -273,6 +278,8 @@ const workers = new Fleet('worker', {
     architecture: config.instances.architecture,
     release: { ...releases.worker, bucket },
     environment: { ...env, WORKER_CONCURRENCY: String(config.workers.concurrency) },
+    // No load balancer checks the workers: the instance probes its service, queue and table.
+    health: { queueUrl: env.QUEUE_URL!, table: env.EXECUTIONS_TABLE!, hashKey: TABLES.executions.hashKey },
     // Stopping drains: running executions (30 s at most) finish first.
     stopTimeoutSeconds: Math.max(60, config.workers.drainSeconds - 15),
   })),

@@ -34,7 +34,7 @@ export interface FleetArgs {
   targetGroupArns?: pulumi.Input<string>[];
   /** Statements of the instance role, besides fetching the release and writing logs. */
   statements: pulumi.Input<PolicyStatement>[];
-  /** Everything the boot script needs but the group name and log group. */
+  /** Everything the boot script needs but the drain hook and log group. */
   userData: pulumi.Input<Omit<UserDataInput, 'logGroupName' | 'drain'>>;
   /** Workers: hold terminating instances while they drain, for this long at most. */
   drainSeconds?: number;

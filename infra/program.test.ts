@@ -214,6 +214,24 @@ describe('the fleets', () => {
     expect(gateways.inputs.healthCheckType).toBe('ELB');
   });
 
+  test('health means something: gateways by /healthz behind the load balancer, both fleets by probes their roles may make', () => {
+    expect(group('gateway').inputs.healthCheckType).toBe('ELB');
+    // No load balancer sees the workers: EC2 status checks plus the instance's own probes.
+    expect(group('worker').inputs.healthCheckType).toBe('EC2');
+    const queue = ofType(resources, 'aws:sqs/queue:Queue').find((q) => q.inputs.redrivePolicy)!;
+    const executions = ofType(resources, 'aws:dynamodb/table:Table').find((t) => t.inputs.name === 'playground-test-executions')!;
+    for (const role of ['gateway', 'worker']) {
+      const script = userDataOf(role);
+      expect(script).toContain('systemctl enable --now playground-health.timer');
+      expect(script).toContain(`aws sqs get-queue-attributes --region ${REGION} --queue-url ${queue.state.url}`);
+      expect(script).toContain(`aws dynamodb get-item --region ${REGION} --table-name playground-test-executions --key '{"executionId"`);
+      const allowed = (arn: string) => statementsOf(role).filter((s) => s.Resource.includes(arn)).flatMap((s) => s.Action);
+      expect(allowed(queue.state.arn)).toContain('sqs:GetQueueAttributes');
+      expect(allowed(executions.state.arn)).toContain('dynamodb:GetItem');
+    }
+    expect(userDataOf('gateway')).toContain('curl -sf -o /dev/null --max-time 5 http://127.0.0.1:8080/healthz');
+  });
+
   test('a new release rolls both fleets: instance refresh follows the launch template', () => {
     for (const role of ['gateway', 'worker']) {
       const g = group(role);

@@ -14,6 +14,7 @@ const base: UserDataInput = {
   environment: { QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/q', EXECUTIONS_TABLE: 'playground-dev-executions' },
   stopTimeoutSeconds: 105,
   logGroupName: '/playground/dev/worker',
+  health: { queueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/q', table: 'playground-dev-executions', hashKey: 'executionId' },
 };
 
 describe('the boot script', () => {
@@ -75,7 +76,10 @@ describe('the boot script', () => {
   });
 });
 
-const gateway: UserDataInput = { ...base, role: 'gateway', secretParameters: { INTEGRATION_SECRET: '/playground-dev/integration-secret' }, stopTimeoutSeconds: 30, logGroupName: '/playground/dev/gateway' };
+const gateway: UserDataInput = {
+  ...base, role: 'gateway', secretParameters: { INTEGRATION_SECRET: '/playground-dev/integration-secret' }, stopTimeoutSeconds: 30, logGroupName: '/playground/dev/gateway',
+  health: { ...base.health, url: 'http://127.0.0.1:8080/healthz' },
+};
 const worker: UserDataInput = { ...base, drain: { groupName: 'playground-dev-workers', hookName: 'drain' } };
 
 /** The body of a quoted heredoc (`<<'TAG'` ... `TAG`) the script writes to disk. */
@@ -114,6 +118,10 @@ describe('the rendered boot scripts pass shellcheck', () => {
 
   test('the drain watcher it installs passes shellcheck', () => {
     expect(shellcheck(heredoc(renderUserData(worker), 'WATCH'))).toBe('');
+  });
+
+  test('the health check it installs passes shellcheck', () => {
+    for (const input of [gateway, worker]) expect(shellcheck(heredoc(renderUserData(input), 'HEALTH'))).toBe('');
   });
 });
 
@@ -179,5 +187,46 @@ case "$*" in *api/token*) echo token ;; *instance-id*) echo i-0stub ;; *) exit 2
     expect(run.status).not.toBe(0);
     expect(run.output).not.toContain('boot-continued');
     expect(run.calls).toContain('set-instance-health');
+  });
+});
+
+describe("the instance's own health check", () => {
+  /** Runs the installed health script `times` times with stubbed systemctl, curl and aws. */
+  const probe = (input: UserDataInput, stub: { serviceDown?: boolean; tableUnreachable?: boolean }, times: number) => {
+    const dir = mkdtempSync(join(tmpdir(), 'health-'));
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    const calls = join(dir, 'calls.log');
+    const stubs: Record<string, string> = {
+      systemctl: `echo "systemctl $*" >> ${calls}; ${stub.serviceDown ? 'exit 3' : 'exit 0'}`,
+      curl: `echo "curl $*" >> ${calls}; case "$*" in *api/token*) echo token ;; *instance-id*) echo i-0stub ;; esac`,
+      aws: `echo "aws $*" >> ${calls}; case "$1" in dynamodb) ${stub.tableUnreachable ? 'exit 255' : 'echo {}'} ;; *) echo {} ;; esac`,
+    };
+    for (const [name, body] of Object.entries(stubs)) {
+      writeFileSync(join(bin, name), `#!/bin/bash\n${body}\n`);
+      chmodSync(join(bin, name), 0o755);
+    }
+    const script = heredoc(renderUserData(input), 'HEALTH').replace(/^failures_file=.*$/m, `failures_file=${dir}/failures`);
+    writeFileSync(join(dir, 'health.sh'), script);
+    for (let i = 0; i < times; i++) spawnSync('bash', [join(dir, 'health.sh')], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+    return readFileSync(calls, 'utf8');
+  };
+
+  test('a healthy gateway checks its service, /healthz, the queue and the table, and reports nothing', () => {
+    const calls = probe(gateway, {}, 3);
+    expect(calls).toContain('systemctl is-active --quiet playground-gateway.service');
+    expect(calls).toContain('curl -sf -o /dev/null --max-time 5 http://127.0.0.1:8080/healthz');
+    expect(calls).toContain('aws sqs get-queue-attributes');
+    expect(calls).toContain('aws dynamodb get-item --region eu-west-1 --table-name playground-dev-executions');
+    expect(calls).not.toContain('set-instance-health');
+  });
+
+  test('a worker whose table is unreachable three times in a row is marked unhealthy', () => {
+    expect(probe(worker, { tableUnreachable: true }, 2)).not.toContain('set-instance-health');
+    expect(probe(worker, { tableUnreachable: true }, 3)).toContain('aws autoscaling set-instance-health --region eu-west-1 --instance-id i-0stub --health-status Unhealthy');
+  });
+
+  test('a worker whose service is down is marked unhealthy', () => {
+    expect(probe(worker, { serviceDown: true }, 3)).toContain('--health-status Unhealthy');
   });
 });
