@@ -290,6 +290,9 @@ const workers = new Fleet('worker', {
   tags: config.tags,
 }, { dependsOn: [releases] });
 
+/** Backlog per worker in service, guarded against dividing by zero workers. */
+const BACKLOG_PER_WORKER = 'IF(m2 > 0, m1 / m2, m1)';
+
 // Backlog per instance, held at the target shared/src/scaling.ts computes (AWS's
 // recommended policy for SQS consumers). Only e1 returns data.
 new aws.autoscaling.Policy('worker-backlog', {
@@ -302,7 +305,9 @@ new aws.autoscaling.Policy('worker-backlog', {
       metrics: [
         { id: 'm1', label: 'visible messages', returnData: false, metricStat: { stat: 'Sum', metric: { namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: [{ name: 'QueueName', value: data.queue.name }] } } },
         { id: 'm2', label: 'workers in service', returnData: false, metricStat: { stat: 'Average', metric: { namespace: 'AWS/AutoScaling', metricName: 'GroupInServiceInstances', dimensions: [{ name: 'AutoScalingGroupName', value: workers.group.name }] } } },
-        { id: 'e1', label: 'backlog per worker', expression: 'm1 / m2', returnData: true },
+        // With no worker in service (workerMin 0, or all replaced at once) m1 / m2 has no
+        // value and target tracking would wait forever: the whole backlog then counts.
+        { id: 'e1', label: 'backlog per worker', expression: BACKLOG_PER_WORKER, returnData: true },
       ],
     },
   },
@@ -325,6 +330,7 @@ const observability = new Observability('observability', {
   stageName: realtime.stage.name,
   loadBalancerArnSuffix: realtime.loadBalancer.arnSuffix,
   targetGroupArnSuffix: realtime.targetGroup.arnSuffix,
+  backlogPerWorkerExpression: BACKLOG_PER_WORKER,
   workerGroupName: workers.group.name,
   gatewayGroupName: gateways.group.name,
   workerLogGroupName: workers.logGroup.name,

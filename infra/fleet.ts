@@ -52,6 +52,7 @@ export class Fleet extends pulumi.ComponentResource {
   readonly launchTemplate: aws.ec2.LaunchTemplate;
   readonly logGroup: aws.cloudwatch.LogGroup;
   readonly drainHookName: string | undefined;
+  readonly drainHook: aws.autoscaling.LifecycleHook | undefined;
 
   constructor(name: string, args: FleetArgs, opts?: pulumi.ComponentResourceOptions) {
     super('playground:infra:Fleet', name, {}, opts);
@@ -134,11 +135,20 @@ export class Fleet extends pulumi.ComponentResource {
         strategy: 'Rolling',
         preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 200, instanceWarmup: String(args.warmupSeconds), autoRollback: true },
       },
-      ...(this.drainHookName
-        ? { initialLifecycleHooks: [{ name: this.drainHookName, lifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING', heartbeatTimeout: args.drainSeconds!, defaultResult: 'CONTINUE' }] }
-        : {}),
       tags: Object.entries({ ...args.tags, Name: `${args.prefix}-${args.role}` }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
     }, { parent: this, ignoreChanges: ['desiredCapacity'] });
+
+    // A resource of its own, not the group's initialLifecycleHooks: those apply only when
+    // the group is created, so a later workerDrainSeconds would never reach AWS.
+    if (this.drainHookName) {
+      this.drainHook = new aws.autoscaling.LifecycleHook(`${name}-drain`, {
+        name: this.drainHookName,
+        autoscalingGroupName: this.group.name,
+        lifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING',
+        heartbeatTimeout: args.drainSeconds!,
+        defaultResult: 'CONTINUE',
+      }, parent);
+    }
 
     this.registerOutputs({ groupName: this.group.name, roleArn: this.role.arn });
   }

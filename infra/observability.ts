@@ -18,6 +18,8 @@ export interface ObservabilityArgs {
   loadBalancerArnSuffix: pulumi.Input<string>;
   targetGroupArnSuffix: pulumi.Input<string>;
   workerGroupName: pulumi.Input<string>;
+  /** The worker scaling policy's metric math over m1 (visible messages) and m2 (workers in service). */
+  backlogPerWorkerExpression: string;
   gatewayGroupName: pulumi.Input<string>;
   /** Where the workers log `execution crashed on every try` (worker/src/recovery.ts). */
   workerLogGroupName: pulumi.Input<string>;
@@ -112,7 +114,7 @@ export class Observability extends pulumi.ComponentResource {
             widget(0, 0, 'Backlog per worker (what scaling holds)', r, [
               ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', queue, { id: 'm1', visible: false, stat: 'Sum' }],
               ['AWS/AutoScaling', 'GroupInServiceInstances', 'AutoScalingGroupName', workers, { id: 'm2', visible: false }],
-              [{ expression: 'm1 / m2', label: 'backlog per worker', id: 'e1' }],
+              [{ expression: args.backlogPerWorkerExpression, label: 'backlog per worker', id: 'e1' }],
             ]),
             widget(12, 0, 'Workers and gateways in service', r, [
               ['AWS/AutoScaling', 'GroupInServiceInstances', 'AutoScalingGroupName', workers, { label: 'workers' }],

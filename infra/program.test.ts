@@ -174,8 +174,17 @@ describe('the fleets', () => {
     expect(m1.metricStat.stat).toBe('Sum');
     expect(m2.metricStat.metric).toMatchObject({ namespace: 'AWS/AutoScaling', metricName: 'GroupInServiceInstances' });
     expect(m2.metricStat.metric.dimensions).toEqual([{ name: 'AutoScalingGroupName', value: group('worker').state.name }]);
-    expect(e1).toMatchObject({ expression: 'm1 / m2', returnData: true });
+    expect(e1).toMatchObject({ returnData: true });
     expect([m1.returnData, m2.returnData]).toEqual([false, false]);
+  });
+
+  test('backlog per worker is defined with no worker in service, so the workers can scale from zero', () => {
+    const policy = one('aws:autoscaling/policy:Policy', 'worker-backlog');
+    const e1 = policy.inputs.targetTrackingConfiguration.customizedMetricSpecification.metrics[2];
+    // m1 / m2 alone has no value when m2 is 0: target tracking would never add the first worker.
+    expect(e1.expression).toBe('IF(m2 > 0, m1 / m2, m1)');
+    const body = JSON.parse(one('aws:cloudwatch/dashboard:Dashboard').inputs.dashboardBody);
+    expect(JSON.stringify(body)).toContain(JSON.stringify(e1.expression));
   });
 
   test('the backlog target is the one the local autoscaler computes', () => {
@@ -190,12 +199,19 @@ describe('the fleets', () => {
   });
 
   test('a scaled-in worker is held while its executions drain, and may release only itself', () => {
-    const [hook] = group('worker').inputs.initialLifecycleHooks;
-    expect(hook).toMatchObject({ lifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING', defaultResult: 'CONTINUE' });
-    expect(hook.heartbeatTimeout).toBeGreaterThanOrEqual(60);
-    expect(userDataOf('worker')).toContain(`--lifecycle-hook-name ${hook.name}`);
+    const hook = one('aws:autoscaling/lifecycleHook:LifecycleHook');
+    expect(hook.inputs).toMatchObject({ lifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING', defaultResult: 'CONTINUE', autoscalingGroupName: group('worker').state.name });
+    expect(hook.inputs.heartbeatTimeout).toBeGreaterThanOrEqual(60);
+    expect(userDataOf('worker')).toContain(`--lifecycle-hook-name ${hook.inputs.name}`);
     const release = statementsOf('worker').find((s) => s.Action.includes('autoscaling:CompleteLifecycleAction'));
     expect(release.Resource).toEqual([`arn:aws:autoscaling:${REGION}:${ACCOUNT}:autoScalingGroup:*:autoScalingGroupName/playground-test-workers`]);
+  });
+
+  test('the drain time is a lifecycle hook resource, so changing it later reaches AWS', () => {
+    // initialLifecycleHooks apply only when the group is created.
+    expect(group('worker').inputs.initialLifecycleHooks ?? []).toEqual([]);
+    expect(one('aws:autoscaling/lifecycleHook:LifecycleHook').inputs.heartbeatTimeout).toBe(120);
+    expect(ofType(resources, 'aws:autoscaling/lifecycleHook:LifecycleHook').map((h) => h.inputs.autoscalingGroupName)).toEqual([group('worker').state.name]);
   });
 
   test('an instance whose boot fails may mark itself unhealthy, in its own group only', () => {
@@ -468,7 +484,7 @@ describe('observability', () => {
 
   test('the dashboard plots backlog per worker with the same metric math', () => {
     const body = JSON.parse(one('aws:cloudwatch/dashboard:Dashboard').inputs.dashboardBody);
-    expect(JSON.stringify(body)).toContain('m1 / m2');
+    expect(JSON.stringify(body)).toContain('IF(m2 > 0, m1 / m2, m1)');
   });
 });
 
