@@ -129,6 +129,7 @@ const network = new Network('network', {
   useDefaultVpc: config.network.useDefaultVpc,
   cidrBlock: config.network.cidrBlock,
   zoneCount: config.network.zoneCount,
+  instanceTypes: [...new Set([config.gateways.instanceType, config.workers.instanceType])],
   natGateways: config.network.natGateways,
   gatewayPort: config.ports.gateway,
   listenerPort: config.ports.listener,

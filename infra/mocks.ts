@@ -116,8 +116,18 @@ export async function loadProgram(config: Record<string, string> = {}): Promise<
           return { id: 'ami-0al2023', architecture: args.inputs.filters?.[1]?.values?.[0] ?? 'x86_64', name: 'al2023-ami-2023.9' };
         case 'aws:ec2/getVpc:getVpc':
           return { id: 'vpc-default', cidrBlock: '172.31.0.0/16' };
-        case 'aws:ec2/getSubnets:getSubnets':
-          return { ids: ['subnet-b', 'subnet-a', 'subnet-c'], id: 'subnets' };
+        case 'aws:ec2/getSubnets:getSubnets': {
+          // One default subnet per zone, named after its zone; the zone filter applies.
+          const zones: string[] | undefined = args.inputs.filters?.find((f: any) => f.name === 'availability-zone')?.values;
+          const ids = ['b', 'a', 'c'].filter((z) => !zones || zones.includes(`${REGION}${z}`)).map((z) => `subnet-${z}`);
+          return { ids, id: 'subnets' };
+        }
+        case 'aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings': {
+          // Every type is offered in zones a and c; only t3.small (the default gateway) in b too.
+          const wanted: string[] = args.inputs.filters?.find((f: any) => f.name === 'instance-type')?.values ?? [];
+          const offerings = wanted.flatMap((type) => (type === 't3.small' ? ['a', 'b', 'c'] : ['a', 'c']).map((z) => ({ type, zone: `${REGION}${z}` })));
+          return { locations: offerings.map((o) => o.zone), instanceTypes: offerings.map((o) => o.type), locationTypes: offerings.map(() => 'availability-zone'), id: 'offerings' };
+        }
         case 'aws:route53/getZone:getZone':
           return { zoneId: 'Z0TESTZONE', name: args.inputs.name, id: 'Z0TESTZONE' };
         default:

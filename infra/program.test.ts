@@ -8,6 +8,7 @@ import { LEASE, QUEUES, TABLES } from '../shared/src/resources.ts';
 import { targetBacklogPerWorker } from '../shared/src/scaling.ts';
 import { ACCOUNT, REGION, SECRET, isSecret, loadProgram, ofType, parse, reveal, valueOf, type Recorded } from './mocks.ts';
 import { CRASH_LOG_LINE } from './observability.ts';
+import { zonesOffering } from './network.ts';
 import { INTEGRATION_HEADERS, requestParametersDigest } from './realtime.ts';
 
 let resources: Recorded[];
@@ -387,6 +388,13 @@ describe('the network', () => {
     expect(ingress().filter((r) => r.inputs.securityGroupId === gateway.id).map((r) => r.inputs)).toEqual([
       expect.objectContaining({ fromPort: 8080, toPort: 8080, referencedSecurityGroupId: nlb.id }),
     ]);
+  });
+
+  test('instances land only in zones that offer every instance type the fleets launch', () => {
+    // The mocks offer t3.small (gateways) in zones a, b and c, t3.medium (workers) in a and c only.
+    const subnets = ofType(resources, 'aws:ec2/subnet:Subnet').filter((s) => s.inputs.tags.tier === 'private');
+    expect(subnets.map((s) => s.inputs.availabilityZone)).toEqual([`${REGION}a`, `${REGION}c`]);
+    expect(zonesOffering(['t3.small', 't3.medium'], ['z1', 'z2', 'z3'], ['z1', 'z1', 'z2', 'z3', 'z3'], ['t3.small', 't3.medium', 't3.small', 't3.medium', 't3.small'])).toEqual(['z1', 'z3']);
   });
 
   test('instances live in private subnets in two zones, behind a NAT gateway', () => {
