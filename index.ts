@@ -16,7 +16,7 @@ import { resolve } from 'node:path';
 import { TABLES } from './shared/src/resources.ts';
 import { targetBacklogPerWorker } from './shared/src/scaling.ts';
 import { DataStores } from './infra/data.ts';
-import { Fleet } from './infra/fleet.ts';
+import { Fleet, burstBaselinePercent } from './infra/fleet.ts';
 import { tableStatements, type TableGrants } from './infra/iam.ts';
 import { Network } from './infra/network.ts';
 import { Observability } from './infra/observability.ts';
@@ -32,6 +32,7 @@ const stack = pulumi.getStack();
 const architecture = cfg.get('architecture') ?? 'x86_64';
 if (architecture !== 'x86_64' && architecture !== 'arm64') throw new Error(`playground:architecture must be x86_64 or arm64, got ${architecture}`);
 const domainName = cfg.get('domainName');
+const gatewayInstanceType = cfg.get('gatewayInstanceType') ?? 't3.small';
 
 function validSecret(key: string, secret: string): string {
   // No commas either: the gateways read the accepted secrets as a comma-separated list.
@@ -75,11 +76,14 @@ const config = {
     sessionManager: cfg.getBoolean('sessionManager') ?? true,
   },
   gateways: {
-    instanceType: cfg.get('gatewayInstanceType') ?? 't3.small',
+    instanceType: gatewayInstanceType,
     min: cfg.getNumber('gatewayMin') ?? 2,
     max: cfg.getNumber('gatewayMax') ?? 6,
-    /** The gateways are stateless (API Gateway holds the sockets): scale on CPU. */
-    cpuTarget: cfg.getNumber('gatewayCpuTarget') ?? 50,
+    /**
+     * The gateways are stateless (API Gateway holds the sockets): scale on CPU. Burstable
+     * types default to their baseline (t3.small: 20%), others to 50%.
+     */
+    cpuTarget: cfg.getNumber('gatewayCpuTarget') ?? burstBaselinePercent(gatewayInstanceType) ?? 50,
   },
   workers: {
     instanceType: cfg.get('workerInstanceType') ?? 't3.medium',
@@ -243,6 +247,12 @@ const gateways = new Fleet('gateway', {
   tags: config.tags,
 }, { dependsOn: [releases] });
 
+// Above a burstable type's baseline the fleet would run on credits and, in unlimited
+// mode, pay for the surplus instead of scaling out.
+const gatewayBaseline = burstBaselinePercent(config.gateways.instanceType);
+if (gatewayBaseline !== undefined && config.gateways.cpuTarget > gatewayBaseline) {
+  pulumi.log.warn(`gatewayCpuTarget ${config.gateways.cpuTarget}% is above the ${gatewayBaseline}% baseline of ${config.gateways.instanceType}: the gateways will spend CPU credits (and pay for surplus credits in unlimited mode) instead of scaling out.`);
+}
 new aws.autoscaling.Policy('gateway-cpu', {
   autoscalingGroupName: gateways.group.name,
   policyType: 'TargetTrackingScaling',

@@ -46,6 +46,20 @@ export interface FleetArgs {
   tags: Record<string, string>;
 }
 
+/**
+ * CPU a burstable instance (t2, t3, t3a, t4g) may use per vCPU without spending
+ * credits, in percent; undefined for other families. A CPU target above it drains the
+ * credits and, in unlimited mode (the t3 default), bills the surplus.
+ */
+export function burstBaselinePercent(instanceType: string): number | undefined {
+  const [family, size] = instanceType.split('.');
+  if (!family || !size || !/^t(2|3a?|4g)$/.test(family)) return undefined;
+  const baselines: Record<string, number> = family === 't2'
+    ? { nano: 5, micro: 10, small: 20, medium: 20, large: 30, xlarge: 22.5, '2xlarge': 17 }
+    : { nano: 5, micro: 10, small: 20, medium: 20, large: 30, xlarge: 40, '2xlarge': 40 };
+  return baselines[size];
+}
+
 export class Fleet extends pulumi.ComponentResource {
   readonly group: aws.autoscaling.Group;
   readonly role: aws.iam.Role;

@@ -8,6 +8,7 @@ import { LEASE, QUEUES, TABLES } from '../shared/src/resources.ts';
 import { targetBacklogPerWorker } from '../shared/src/scaling.ts';
 import { ACCOUNT, REGION, SECRET, isSecret, loadProgram, ofType, parse, reveal, valueOf, type Recorded } from './mocks.ts';
 import { CRASH_LOG_LINE } from './observability.ts';
+import { burstBaselinePercent } from './fleet.ts';
 import { zonesOffering } from './network.ts';
 import { INTEGRATION_HEADERS, requestParametersDigest } from './realtime.ts';
 
@@ -247,6 +248,13 @@ describe('the fleets', () => {
       expect(allowed(executions.state.arn)).toContain('dynamodb:GetItem');
     }
     expect(userDataOf('gateway')).toContain('curl -sf -o /dev/null --max-time 5 http://127.0.0.1:8080/healthz');
+  });
+
+  test('burstable gateways scale out at their baseline CPU, not above it', () => {
+    const policy = one('aws:autoscaling/policy:Policy', 'gateway-cpu');
+    expect(policy.inputs.targetTrackingConfiguration.predefinedMetricSpecification.predefinedMetricType).toBe('ASGAverageCPUUtilization');
+    expect(policy.inputs.targetTrackingConfiguration.targetValue).toBeLessThanOrEqual(burstBaselinePercent(one('aws:ec2/launchTemplate:LaunchTemplate', 'gateway-template').inputs.instanceType)!);
+    expect([burstBaselinePercent('t3.small'), burstBaselinePercent('t4g.large'), burstBaselinePercent('c7i.large')]).toEqual([20, 30, undefined]);
   });
 
   test('a new release rolls both fleets: instance refresh follows the launch template', () => {

@@ -60,6 +60,17 @@ describe('the boot script', () => {
     }
   });
 
+  test("rotates the service's log and the boot log, hourly", () => {
+    const script = renderUserData(base);
+    const rules = heredoc(script, 'ROTATE');
+    expect(rules).toContain('/var/log/playground/*.log /var/log/playground-boot.log {');
+    expect(rules).toMatch(/maxsize \d+M/);
+    // systemd keeps the file open in append mode: the file must be truncated, not moved.
+    expect(rules).toContain('copytruncate');
+    expect(script).toContain('OnCalendar=hourly');
+    expect(script).toContain('systemctl enable --now logrotate.timer');
+  });
+
   test('watches the lifecycle state only when a drain hook is given', () => {
     expect(renderUserData(base)).not.toContain('complete-lifecycle-action');
     const script = renderUserData({ ...base, drain: { groupName: 'playground-dev-workers', hookName: 'drain' } });

@@ -293,6 +293,25 @@ UNIT
 systemctl daemon-reload
 systemctl enable --now playground-${role}.service
 
+# The service appends to one file and CloudWatch Logs keeps the history: rotate it
+# before it fills the disk, checked hourly (copytruncate: systemd holds the file open).
+retry dnf install -y logrotate
+cat > /etc/logrotate.d/playground <<'ROTATE'
+/var/log/playground/*.log /var/log/playground-boot.log {
+    maxsize 100M
+    daily
+    rotate 3
+    compress
+    missingok
+    notifempty
+    copytruncate
+}
+ROTATE
+mkdir -p /etc/systemd/system/logrotate.timer.d
+printf '[Timer]\nOnCalendar=\nOnCalendar=hourly\n' > /etc/systemd/system/logrotate.timer.d/hourly.conf
+systemctl daemon-reload
+systemctl enable --now logrotate.timer
+
 # Service output to CloudWatch Logs.
 retry dnf install -y amazon-cloudwatch-agent
 cat > /opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json <<'CWA'
