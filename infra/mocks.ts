@@ -46,7 +46,8 @@ export function writeFixtures(): { releaseDir: string; webDir: string } {
 
 /** What AWS would compute for a resource, from its type and name. */
 function computed(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
-  const physical = inputs.name ?? inputs.bucket ?? `${name}-1234`;
+  // A name prefix gets a suffix, as AWS would; otherwise Pulumi's auto-name.
+  const physical = inputs.name ?? inputs.bucket ?? (inputs.namePrefix ? `${inputs.namePrefix}1234` : `${name}-1234`);
   const arnOf = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
   switch (type) {
     case 'aws:sqs/queue:Queue':

@@ -61,7 +61,7 @@ export class Observability extends pulumi.ComponentResource {
       })),
       tags: args.tags,
     }, parent);
-    this.topic = new aws.sns.Topic(`${name}-alarms`, { name: `${args.prefix}-alarms`, kmsMasterKeyId: this.topicKey.arn, tags: args.tags }, parent);
+    this.topic = new aws.sns.Topic(`${name}-alarms`, { namePrefix: `${args.prefix}-alarms-`, kmsMasterKeyId: this.topicKey.arn, tags: args.tags }, parent);
     if (args.alarmEmail) {
       new aws.sns.TopicSubscription(`${name}-email`, { topic: this.topic.arn, protocol: 'email', endpoint: args.alarmEmail }, parent);
     }

@@ -504,11 +504,30 @@ describe('observability', () => {
   });
 });
 
+describe('replacements', () => {
+  test('what a change may replace is name-prefixed or auto-named, so the new one can exist beside the old', () => {
+    // Create-before-delete fails with "already exists" on a fixed physical name.
+    for (const type of ['aws:sqs/queue:Queue', 'aws:sns/topic:Topic', 'aws:ec2/launchTemplate:LaunchTemplate']) {
+      for (const r of ofType(resources, type)) {
+        expect(r.inputs.name).toBeUndefined();
+        expect(r.inputs.namePrefix).toMatch(/^playground-test-/);
+      }
+    }
+    for (const type of ['aws:lb/targetGroup:TargetGroup', 'aws:lb/loadBalancer:LoadBalancer', 'aws:ec2/securityGroup:SecurityGroup', 'aws:iam/role:Role', 'aws:kms/key:Key']) {
+      for (const r of ofType(resources, type)) expect(r.inputs.name).toBeUndefined();
+    }
+  });
+
+  test('tables keep fixed names: replacing one must fail rather than drop its data', () => {
+    for (const table of ofType(resources, 'aws:dynamodb/table:Table')) expect(table.inputs.name).toMatch(/^playground-test-\w+$/);
+  });
+});
+
 describe('stack outputs', () => {
   test('the stack exports the web URL, socket URL, queue URL, table names and dashboard URL', async () => {
     expect(await valueOf(program.webUrl as string)).toBe('https://d123.cloudfront.net');
     expect(await valueOf(program.socketUrl as string)).toBe(`wss://abc123.execute-api.${REGION}.amazonaws.com/live`);
-    expect(await valueOf(program.queueUrl as string)).toBe(`https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/playground-test-executions`);
+    expect(await valueOf(program.queueUrl as string)).toBe(`https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/playground-test-executions-1234`);
     expect(await valueOf(program.tableNames as object)).toEqual({ executions: 'playground-test-executions', connections: 'playground-test-connections', snippets: 'playground-test-snippets' });
     expect(await valueOf(program.dashboardUrl as string)).toContain(`dashboards:name=playground-test`);
   });
