@@ -289,6 +289,8 @@ const workers = new Fleet('worker', {
     architecture: config.instances.architecture,
     release: { ...releases.worker, bucket },
     environment: { ...env, WORKER_CONCURRENCY: String(config.workers.concurrency) },
+    // Sandbox processes start without any network (no metadata service, no egress).
+    isolateSandboxes: true,
     // No load balancer checks the workers: the instance probes its service, queue and table.
     health: { queueUrl: env.QUEUE_URL!, table: env.EXECUTIONS_TABLE!, hashKey: TABLES.executions.hashKey },
     // Stopping drains: running executions (30 s at most) finish first.

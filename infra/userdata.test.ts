@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderUserData, section, type UserDataInput } from './userdata.ts';
+import { SANDBOX_EXEC_PATH, renderUserData, section, type UserDataInput } from './userdata.ts';
 
 const base: UserDataInput = {
   role: 'worker',
@@ -91,7 +91,7 @@ const gateway: UserDataInput = {
   ...base, role: 'gateway', secretParameters: { INTEGRATION_SECRET: '/playground-dev/integration-secret' }, stopTimeoutSeconds: 30, logGroupName: '/playground/dev/gateway',
   health: { ...base.health, url: 'http://127.0.0.1:8080/healthz' },
 };
-const worker: UserDataInput = { ...base, drain: { groupName: 'playground-dev-workers', hookName: 'drain' } };
+const worker: UserDataInput = { ...base, drain: { groupName: 'playground-dev-workers', hookName: 'drain' }, isolateSandboxes: true };
 
 /** The body of a quoted heredoc (`<<'TAG'` ... `TAG`) the script writes to disk. */
 const heredoc = (script: string, tag: string): string => {
@@ -129,6 +129,10 @@ describe('the rendered boot scripts pass shellcheck', () => {
 
   test('the drain watcher it installs passes shellcheck', () => {
     expect(shellcheck(heredoc(renderUserData(worker), 'WATCH'))).toBe('');
+  });
+
+  test('the sandbox wrapper it installs passes shellcheck', () => {
+    expect(shellcheck(heredoc(renderUserData(worker), 'SANDBOX'))).toBe('');
   });
 
   test('the health check it installs passes shellcheck', () => {
@@ -240,4 +244,39 @@ describe("the instance's own health check", () => {
   test('a worker whose service is down is marked unhealthy', () => {
     expect(probe(worker, { serviceDown: true }, 3)).toContain('--health-status Unhealthy');
   });
+});
+
+describe('sandbox processes on a worker', () => {
+  test('the worker is told to start its sandboxes through the wrapper; gateways have none', () => {
+    const script = renderUserData(worker);
+    expect(script).toMatch(new RegExp(`^${SANDBOX_EXEC_PATH.variable}=${SANDBOX_EXEC_PATH.path}$`, 'm'));
+    expect(heredoc(script, 'SANDBOX')).toContain('exec unshare --net --map-root-user /opt/node/bin/node "$@"');
+    expect(renderUserData(gateway)).not.toContain(SANDBOX_EXEC_PATH.variable);
+  });
+
+  test('the boot fails unless a process started through the wrapper cannot reach the metadata service', () => {
+    const block = section(renderUserData(worker), 'sandbox');
+    expect(block).toMatch(/runuser -u playground -- \/usr\/local\/bin\/playground-sandbox-node -e .*169\.254\.169\.254.*process\.exit\(1\)/);
+  });
+
+  // Needs user namespaces, which some containers forbid; a real worker checks at boot.
+  const canUnshare = spawnSync('unshare', ['--net', '--map-root-user', 'true']).status === 0;
+  test.runIf(canUnshare)('a process started through the wrapper has no network, yet talks to its parent over IPC', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-'));
+    const wrapper = join(dir, 'sandbox-node');
+    writeFileSync(wrapper, heredoc(renderUserData(worker), 'SANDBOX').replace('/opt/node/bin/node', process.execPath));
+    chmodSync(wrapper, 0o755);
+    const child = join(dir, 'child.cjs');
+    writeFileSync(child, `require('node:net').connect(80, '169.254.169.254')
+  .on('connect', () => { process.send('connected'); process.exit(0); })
+  .on('error', (err) => { process.send(err.code); process.exit(0); });`);
+    const parent = join(dir, 'parent.cjs');
+    writeFileSync(parent, `const c = require('node:child_process').fork(${JSON.stringify(child)}, [], { execPath: ${JSON.stringify(wrapper)}, env: {} });
+c.on('message', (m) => console.log(m));`);
+    const run = spawnSync(process.execPath, [parent], { encoding: 'utf8' });
+    expect(run.stdout.trim()).toBe('ENETUNREACH');
+  });
+  test.skipIf(canUnshare)('SKIPPED: this machine forbids user namespaces, so the wrapper cannot be run here', () => {});
+  // The other half lives in the worker (owned elsewhere): fork(..., { execPath: process.env.SANDBOX_EXEC_PATH ?? process.execPath }).
+  test.todo('the worker forks its sandbox processes with SANDBOX_EXEC_PATH as execPath (worker/src/sandbox/pool.ts)');
 });

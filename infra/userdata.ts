@@ -40,7 +40,20 @@ export interface UserDataInput {
   drain?: DrainHook;
   /** What the on-instance health check probes besides the service being active. */
   health: HealthCheck;
+  /**
+   * Workers: start sandbox processes through a wrapper that gives them no network at all
+   * (SANDBOX_EXEC_PATH; see SANDBOX_EXEC_PATH below).
+   */
+  isolateSandboxes?: boolean;
 }
+
+/**
+ * Where the wrapper that starts sandbox processes without network lives on a worker, and
+ * the variable that names it in the worker's environment. The worker's sandbox pool
+ * forks its children with this as `execPath` when the variable is set; unset (a
+ * developer's machine), children start as before.
+ */
+export const SANDBOX_EXEC_PATH = { variable: 'SANDBOX_EXEC_PATH', path: '/usr/local/bin/playground-sandbox-node' } as const;
 
 /**
  * The instance's own health check, run every 30 s by a systemd timer once the boot is
@@ -83,7 +96,12 @@ export function renderUserData(input: UserDataInput): string {
   }
   const nodeArch = architecture === 'arm64' ? 'arm64' : 'x64';
   const nodeDist = `node-v${nodeVersion}-linux-${nodeArch}`;
-  const envLines = Object.entries({ ...environment, AWS_REGION: region, NODE_ENV: 'production' })
+  const envLines = Object.entries({
+    ...environment,
+    ...(input.isolateSandboxes ? { [SANDBOX_EXEC_PATH.variable]: SANDBOX_EXEC_PATH.path } : {}),
+    AWS_REGION: region,
+    NODE_ENV: 'production',
+  })
     .map(([k, v]) => `${k}=${quote(v)}`)
     .join('\n');
   // Each secret: read into a variable (an assignment's status is what `set -e` sees; a
@@ -253,7 +271,22 @@ cd /opt/playground
 retry npm ci --omit=dev ${workspaces} --no-audit --no-fund
 chown -R playground:playground /opt/playground /var/log/playground
 
-# Environment: plain settings here, secrets fetched from SSM now (never in user data).
+${input.isolateSandboxes ? `# --- begin sandbox ---
+# Sandbox processes get no network at all: the worker starts them through this wrapper,
+# which gives each a network namespace of its own holding only a loopback that is down:
+# no instance metadata (the role's credentials), no VPC, no internet. Their channel to
+# the worker is an inherited socket pair, which needs none. Unprivileged user namespaces
+# make this possible without root; without them the wrapper fails, and the check below
+# fails the boot: a sandbox never runs with network.
+cat > ${SANDBOX_EXEC_PATH.path} <<'SANDBOX'
+#!/bin/sh
+exec unshare --net --map-root-user /opt/node/bin/node "$@"
+SANDBOX
+chmod 755 ${SANDBOX_EXEC_PATH.path}
+runuser -u playground -- ${SANDBOX_EXEC_PATH.path} -e 'require("node:net").connect(80, "169.254.169.254").on("connect", () => process.exit(1)).on("error", () => process.exit(0))'
+# --- end sandbox ---
+
+` : ''}# Environment: plain settings here, secrets fetched from SSM now (never in user data).
 umask 077
 cat > "$env_file" <<'ENV'
 ${envLines}
