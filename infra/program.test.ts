@@ -9,6 +9,7 @@ import { targetBacklogPerWorker } from '../shared/src/scaling.ts';
 import { ACCOUNT, REGION, SECRET, isSecret, loadProgram, ofType, parse, reveal, valueOf, type Recorded } from './mocks.ts';
 import { CRASH_LOG_LINE } from './observability.ts';
 import { burstBaselinePercent } from './fleet.ts';
+import { SHELLCHECK_SKIPPED, runShellcheck, shellcheck } from './testing/shellcheck.ts';
 import { zonesOffering } from './network.ts';
 import { INTEGRATION_HEADERS, requestParametersDigest } from './realtime.ts';
 
@@ -265,6 +266,15 @@ describe('the fleets', () => {
       expect(userDataOf(role)).toMatch(new RegExp(`s3://[^ ]+/releases/${role}-abc.tar.gz`));
     }
   });
+
+  test.runIf(runShellcheck)("the user data the program renders passes shellcheck, scripts it installs included", () => {
+    for (const role of ['gateway', 'worker']) {
+      const script = userDataOf(role);
+      expect(shellcheck(script)).toBe('');
+      for (const [, body] of script.matchAll(/<<'(?:WATCH|HEALTH|SANDBOX)'\n([\s\S]*?)\n(?:WATCH|HEALTH|SANDBOX)$/gm)) expect(shellcheck(body!)).toBe('');
+    }
+  });
+  test.skipIf(runShellcheck)(SHELLCHECK_SKIPPED, () => {});
 
   test('every instance requires IMDSv2', () => {
     const templates = ofType(resources, 'aws:ec2/launchTemplate:LaunchTemplate');

@@ -4,6 +4,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SANDBOX_EXEC_PATH, renderUserData, section, type UserDataInput } from './userdata.ts';
+import { SHELLCHECK_SKIPPED, runShellcheck, shellcheck } from './testing/shellcheck.ts';
 
 const base: UserDataInput = {
   role: 'worker',
@@ -100,24 +101,11 @@ const heredoc = (script: string, tag: string): string => {
   return match[1]!;
 };
 
-// CI installs shellcheck (.ci/run); a developer's machine may lack it, and then these
-// tests are skipped with a notice instead of failing. In CI a missing shellcheck fails.
-const haveShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
-const inCi = process.env.CI === 'true';
-
 describe('the rendered boot scripts pass shellcheck', () => {
-  if (!haveShellcheck && !inCi) {
-    test.skip('SKIPPED: shellcheck is not installed (apt-get install -y shellcheck; CI installs it and fails without it)', () => {});
+  if (!runShellcheck) {
+    test.skip(SHELLCHECK_SKIPPED, () => {});
     return;
   }
-  const shellcheck = (text: string) => {
-    const dir = mkdtempSync(join(tmpdir(), 'userdata-'));
-    const file = join(dir, 'script.sh');
-    writeFileSync(file, text);
-    const run = spawnSync('shellcheck', ['--shell=bash', '--severity=style', file], { encoding: 'utf8' });
-    if (run.error) throw new Error(`shellcheck could not run (${run.error.message}); CI must install it (.ci/run)`);
-    return `${run.stdout}${run.stderr}`;
-  };
 
   test('the gateway boot script passes shellcheck', () => {
     expect(shellcheck(renderUserData(gateway))).toBe('');
