@@ -274,7 +274,7 @@ describe('the fleets', () => {
       for (const [, body] of script.matchAll(/<<'(?:WATCH|HEALTH|SANDBOX)'\n([\s\S]*?)\n(?:WATCH|HEALTH|SANDBOX)$/gm)) expect(shellcheck(body!)).toBe('');
     }
   });
-  test.skipIf(runShellcheck)(SHELLCHECK_SKIPPED, () => {});
+  if (!runShellcheck) test.skip(SHELLCHECK_SKIPPED, () => {});
 
   test('every instance requires IMDSv2', () => {
     const templates = ofType(resources, 'aws:ec2/launchTemplate:LaunchTemplate');
