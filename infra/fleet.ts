@@ -3,7 +3,9 @@
  * needs, a launch template (IMDSv2 only, encrypted disk, no key pair) whose user data
  * installs the release, and an Auto Scaling group across the zones that replaces its
  * instances (instance refresh) whenever the launch template changes, that is whenever
- * a release or a setting changes.
+ * a release or a setting changes. An instance counts as healthy only once it is of use:
+ * its boot marks it Unhealthy if it fails, and its own health timer does so if its
+ * service stops answering or its role cannot reach the queue and table (userdata.ts).
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
@@ -59,6 +61,9 @@ export function burstBaselinePercent(instanceType: string): number | undefined {
     : { nano: 5, micro: 10, small: 20, medium: 20, large: 30, xlarge: 40, '2xlarge': 40 };
   return baselines[size];
 }
+
+/** Longest a boot may take before health checks count: Node, the release, npm ci, agents. */
+export const BOOT_GRACE_SECONDS = 600;
 
 export class Fleet extends pulumi.ComponentResource {
   readonly group: aws.autoscaling.Group;
@@ -140,7 +145,10 @@ export class Fleet extends pulumi.ComponentResource {
       maxSize: args.maxSize,
       launchTemplate: { id: this.launchTemplate.id, version: pulumi.interpolate`${this.launchTemplate.latestVersion}` },
       ...(args.targetGroupArns ? { targetGroupArns: args.targetGroupArns, healthCheckType: 'ELB' } : { healthCheckType: 'EC2' }),
-      healthCheckGracePeriod: args.warmupSeconds,
+      // Health checks count only after a boot could have finished (a slow npm ci must not
+      // get a booting instance replaced in a loop). A boot that fails says so at once,
+      // grace period or not (userdata.ts), so a long grace costs nothing there.
+      healthCheckGracePeriod: Math.max(BOOT_GRACE_SECONDS, args.warmupSeconds),
       defaultInstanceWarmup: args.warmupSeconds,
       // The group publishes its size metrics; the workers' backlog metric divides by one.
       enabledMetrics: ['GroupInServiceInstances', 'GroupDesiredCapacity', 'GroupPendingInstances', 'GroupTerminatingInstances', 'GroupTotalInstances'],

@@ -8,7 +8,7 @@ import { LEASE, QUEUES, TABLES } from '../shared/src/resources.ts';
 import { targetBacklogPerWorker } from '../shared/src/scaling.ts';
 import { ACCOUNT, REGION, SECRET, isSecret, loadProgram, ofType, parse, reveal, valueOf, type Recorded } from './mocks.ts';
 import { CRASH_LOG_LINE } from './observability.ts';
-import { burstBaselinePercent } from './fleet.ts';
+import { BOOT_GRACE_SECONDS, burstBaselinePercent } from './fleet.ts';
 import { SHELLCHECK_SKIPPED, runShellcheck, shellcheck } from './testing/shellcheck.ts';
 import { zonesOffering } from './network.ts';
 import { INTEGRATION_HEADERS, requestParametersDigest } from './realtime.ts';
@@ -237,6 +237,8 @@ describe('the fleets', () => {
     expect(group('gateway').inputs.healthCheckType).toBe('ELB');
     // No load balancer sees the workers: EC2 status checks plus the instance's own probes.
     expect(group('worker').inputs.healthCheckType).toBe('EC2');
+    // A slow boot is not replaced mid-install: health counts once a boot could be done.
+    for (const role of ['gateway', 'worker']) expect(group(role).inputs.healthCheckGracePeriod).toBeGreaterThanOrEqual(BOOT_GRACE_SECONDS);
     const queue = ofType(resources, 'aws:sqs/queue:Queue').find((q) => q.inputs.redrivePolicy)!;
     const executions = ofType(resources, 'aws:dynamodb/table:Table').find((t) => t.inputs.name === 'playground-test-executions')!;
     for (const role of ['gateway', 'worker']) {
