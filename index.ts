@@ -13,9 +13,11 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
 import { resolve } from 'node:path';
+import { TABLES } from './shared/src/resources.ts';
 import { targetBacklogPerWorker } from './shared/src/scaling.ts';
 import { DataStores } from './infra/data.ts';
-import { Fleet } from './infra/fleet.ts';
+import { Fleet, burstBaselinePercent } from './infra/fleet.ts';
+import { tableStatements, type TableGrants } from './infra/iam.ts';
 import { Network } from './infra/network.ts';
 import { Observability } from './infra/observability.ts';
 import { Realtime } from './infra/realtime.ts';
@@ -30,6 +32,13 @@ const stack = pulumi.getStack();
 const architecture = cfg.get('architecture') ?? 'x86_64';
 if (architecture !== 'x86_64' && architecture !== 'arm64') throw new Error(`playground:architecture must be x86_64 or arm64, got ${architecture}`);
 const domainName = cfg.get('domainName');
+const gatewayInstanceType = cfg.get('gatewayInstanceType') ?? 't3.small';
+
+function validSecret(key: string, secret: string): string {
+  // No commas either: the gateways read the accepted secrets as a comma-separated list.
+  if (!/^[A-Za-z0-9_-]{16,128}$/.test(secret)) throw new Error(`playground:${key} must be 16-128 letters, digits, - or _ (try: openssl rand -hex 32).`);
+  return secret;
+}
 
 const config = {
   /** Physical names start with this, so two stacks can share an account. */
@@ -49,10 +58,12 @@ const config = {
     /** Messages per second across all sockets, and the burst above it. */
     throttling: { rateLimit: cfg.getNumber('apiRateLimit') ?? 500, burstLimit: cfg.getNumber('apiBurstLimit') ?? 1000 },
     /** Shared secret API Gateway sends on every integration call; set with `pulumi config set --secret`. */
-    integrationSecret: cfg.requireSecret('integrationSecret').apply((secret) => {
-      if (!/^[A-Za-z0-9_-]{16,128}$/.test(secret)) throw new Error('playground:integrationSecret must be 16-128 letters, digits, - or _ (try: openssl rand -hex 32).');
-      return secret;
-    }),
+    integrationSecret: cfg.requireSecret('integrationSecret').apply((secret) => validSecret('integrationSecret', secret)),
+    /**
+     * During a rotation only: a second secret the gateways accept besides integrationSecret
+     * (docs/operations.md, "Rotating the integration secret").
+     */
+    additionalIntegrationSecret: cfg.getSecret('additionalIntegrationSecret')?.apply((secret) => validSecret('additionalIntegrationSecret', secret)),
     /** API Gateway's regional CloudWatch role; turn off if the account already manages it. */
     manageAccountLogRole: cfg.getBoolean('manageApiGatewayAccountRole') ?? true,
   },
@@ -65,11 +76,14 @@ const config = {
     sessionManager: cfg.getBoolean('sessionManager') ?? true,
   },
   gateways: {
-    instanceType: cfg.get('gatewayInstanceType') ?? 't3.small',
+    instanceType: gatewayInstanceType,
     min: cfg.getNumber('gatewayMin') ?? 2,
     max: cfg.getNumber('gatewayMax') ?? 6,
-    /** The gateways are stateless (API Gateway holds the sockets): scale on CPU. */
-    cpuTarget: cfg.getNumber('gatewayCpuTarget') ?? 50,
+    /**
+     * The gateways are stateless (API Gateway holds the sockets): scale on CPU. Burstable
+     * types default to their baseline (t3.small: 20%), others to 50%.
+     */
+    cpuTarget: cfg.getNumber('gatewayCpuTarget') ?? burstBaselinePercent(gatewayInstanceType) ?? 50,
   },
   workers: {
     instanceType: cfg.get('workerInstanceType') ?? 't3.medium',
@@ -119,6 +133,7 @@ const network = new Network('network', {
   useDefaultVpc: config.network.useDefaultVpc,
   cidrBlock: config.network.cidrBlock,
   zoneCount: config.network.zoneCount,
+  instanceTypes: [...new Set([config.gateways.instanceType, config.workers.instanceType])],
   natGateways: config.network.natGateways,
   gatewayPort: config.ports.gateway,
   listenerPort: config.ports.listener,
@@ -145,22 +160,52 @@ const realtime = new Realtime('realtime', {
   tags: config.tags,
 });
 
-// The secret reaches the gateways through SSM at boot, never through user data.
+// The secrets the gateways accept reach them through SSM at boot, never through user
+// data: the one API Gateway sends and, during a rotation, the other one. Sorted, so
+// swapping which of the two API Gateway sends (rotation phase 2) leaves the value, and
+// the gateways, alone. The boot script reads the parameter at its version, so a new
+// value is a new launch template version and rolls the gateways.
+const acceptedSecrets = pulumi.all([config.api.integrationSecret, config.api.additionalIntegrationSecret]).apply(([sent, additional]) =>
+  [...new Set([sent, ...(additional ? [additional] : [])])].sort().join(','));
 const secretParameter = new aws.ssm.Parameter('integration-secret', {
   name: `/${config.prefix}/integration-secret`,
   type: 'SecureString',
-  value: config.api.integrationSecret,
+  value: pulumi.secret(acceptedSecrets),
   tags: config.tags,
 });
 
 const tables = data.tables;
-const tableArns = (...t: aws.dynamodb.Table[]) => t.flatMap((table) => [table.arn, pulumi.interpolate`${table.arn}/index/*`]);
-// Names the services read (shared/src/config.ts).
+
+// What each service does to each table, from the code that calls DynamoDB:
+// shared/src/executions.ts (ExecutionStore), shared/src/connections.ts (ConnectionStore),
+// gateway/src/stores.ts (SnippetStore). Every table is listed for both services (`{}`:
+// none), and index reads are granted on the index they read (see infra/iam.ts). A new
+// table in shared/src/resources.ts fails the typecheck here until it has its line.
+const TABLE_GRANTS: Record<'gateway' | 'worker', TableGrants> = {
+  gateway: {
+    // Creates runs, withdraws and cancels them, rebinds them on resume; counts a socket's
+    // unfinished runs on the pending index for its cap.
+    executions: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], indexes: { byPendingOwner: ['dynamodb:Query'] } },
+    connections: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] },
+    snippets: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] },
+    // `resume` reads a run's stored output pieces; only workers write them.
+    outputs: { table: ['dynamodb:Query'] },
+  },
+  worker: {
+    // Claims, records and finishes runs; the recovery sweep scans the pending index
+    // (ExecutionStore.stranded) for runs whose message was lost.
+    executions: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], indexes: { byPendingOwner: ['dynamodb:Query', 'dynamodb:Scan'] } },
+    // A post that meets GoneException removes the socket's row (worker/src/execution.ts).
+    connections: { table: ['dynamodb:DeleteItem'] },
+    snippets: {},
+    // Output pieces are appended (conditional PutItem) and read back in order (Query).
+    outputs: { table: ['dynamodb:PutItem', 'dynamodb:Query'] },
+  },
+};
+
+// Names the services read (shared/src/config.ts): <TABLE>_TABLE for every table.
 const serviceEnvironment = pulumi.all({
-  EXECUTIONS_TABLE: tables.executions.name,
-  OUTPUTS_TABLE: tables.outputs.name,
-  CONNECTIONS_TABLE: tables.connections.name,
-  SNIPPETS_TABLE: tables.snippets.name,
+  ...Object.fromEntries(Object.entries(tables).map(([key, table]) => [`${key.toUpperCase()}_TABLE`, table.name])),
   QUEUE_URL: data.queue.url,
   DLQ_URL: data.deadLetterQueue.url,
   MANAGEMENT_ENDPOINT: realtime.managementEndpoint,
@@ -181,20 +226,22 @@ const gateways = new Fleet('gateway', {
   targetGroupArns: [realtime.targetGroup.arn],
   statements: [
     { Sid: 'Enqueue', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [data.queue.arn] },
-    { Sid: 'Tables', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'], Resource: tableArns(tables.connections, tables.executions, tables.snippets) },
-    // `resume` reads a run's stored output pieces; only workers write them.
-    { Sid: 'ReadOutputs', Effect: 'Allow', Action: ['dynamodb:Query'], Resource: [tables.outputs.arn] },
+    // The instance's health check reads the queue's attributes: the queue is reachable.
+    { Sid: 'ProbeQueue', Effect: 'Allow', Action: ['sqs:GetQueueAttributes'], Resource: [data.queue.arn] },
+    ...tableStatements(TABLE_GRANTS.gateway, tables),
     { Sid: 'ReplyToSockets', Effect: 'Allow', Action: ['execute-api:ManageConnections'], Resource: [realtime.postToConnectionsArn] },
     { Sid: 'IntegrationSecret', Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: [secretParameter.arn] },
   ],
-  userData: pulumi.all([serviceEnvironment, releases.gateway.bucket, region, secretParameter.name]).apply(([env, bucket, r, parameter]) => ({
+  userData: pulumi.all([serviceEnvironment, releases.gateway.bucket, region, secretParameter.name, secretParameter.version]).apply(([env, bucket, r, parameter, version]) => ({
     role: 'gateway' as const,
     region: r,
     nodeVersion,
     architecture: config.instances.architecture,
     release: { ...releases.gateway, bucket },
     environment: { ...env, HOST: '0.0.0.0', PORT: String(config.ports.gateway) },
-    secretParameters: { INTEGRATION_SECRET: parameter },
+    secretParameters: { INTEGRATION_SECRET: `${parameter}:${version}` },
+    // /healthz fails without the secret or while draining; the probes add the queue and table.
+    health: { queueUrl: env.QUEUE_URL!, table: env.EXECUTIONS_TABLE!, hashKey: TABLES.executions.hashKey, url: `http://127.0.0.1:${config.ports.gateway}/healthz` },
     // Integration calls are short; a draining gateway only finishes those in flight.
     stopTimeoutSeconds: 30,
   })),
@@ -204,6 +251,12 @@ const gateways = new Fleet('gateway', {
   tags: config.tags,
 }, { dependsOn: [releases] });
 
+// Above a burstable type's baseline the fleet would run on credits and, in unlimited
+// mode, pay for the surplus instead of scaling out.
+const gatewayBaseline = burstBaselinePercent(config.gateways.instanceType);
+if (gatewayBaseline !== undefined && config.gateways.cpuTarget > gatewayBaseline) {
+  pulumi.log.warn(`gatewayCpuTarget ${config.gateways.cpuTarget}% is above the ${gatewayBaseline}% baseline of ${config.gateways.instanceType}: the gateways will spend CPU credits (and pay for surplus credits in unlimited mode) instead of scaling out.`);
+}
 new aws.autoscaling.Policy('gateway-cpu', {
   autoscalingGroupName: gateways.group.name,
   policyType: 'TargetTrackingScaling',
@@ -230,9 +283,7 @@ const workers = new Fleet('worker', {
     // The recovery sweep re-enqueues executions whose message was lost.
     { Sid: 'Requeue', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [data.queue.arn] },
     { Sid: 'ReportDeadLetters', Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], Resource: [data.deadLetterQueue.arn] },
-    { Sid: 'Executions', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'], Resource: tableArns(tables.executions) },
-    // Output pieces are appended (conditional PutItem) and read back in order (Query).
-    { Sid: 'Outputs', Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:Query'], Resource: [tables.outputs.arn] },
+    ...tableStatements(TABLE_GRANTS.worker, tables),
     { Sid: 'PostToSockets', Effect: 'Allow', Action: ['execute-api:ManageConnections'], Resource: [realtime.postToConnectionsArn] },
   ],
   userData: pulumi.all([serviceEnvironment, releases.worker.bucket, region]).apply(([env, bucket, r]) => ({
@@ -242,6 +293,10 @@ const workers = new Fleet('worker', {
     architecture: config.instances.architecture,
     release: { ...releases.worker, bucket },
     environment: { ...env, WORKER_CONCURRENCY: String(config.workers.concurrency) },
+    // Sandbox processes start without any network (no metadata service, no egress).
+    isolateSandboxes: true,
+    // No load balancer checks the workers: the instance probes its service, queue and table.
+    health: { queueUrl: env.QUEUE_URL!, table: env.EXECUTIONS_TABLE!, hashKey: TABLES.executions.hashKey },
     // Stopping drains: running executions (30 s at most) finish first.
     stopTimeoutSeconds: Math.max(60, config.workers.drainSeconds - 15),
   })),
@@ -251,6 +306,9 @@ const workers = new Fleet('worker', {
   warmupSeconds: 180,
   tags: config.tags,
 }, { dependsOn: [releases] });
+
+/** Backlog per worker in service, guarded against dividing by zero workers. */
+const BACKLOG_PER_WORKER = 'IF(m2 > 0, m1 / m2, m1)';
 
 // Backlog per instance, held at the target shared/src/scaling.ts computes (AWS's
 // recommended policy for SQS consumers). Only e1 returns data.
@@ -264,7 +322,9 @@ new aws.autoscaling.Policy('worker-backlog', {
       metrics: [
         { id: 'm1', label: 'visible messages', returnData: false, metricStat: { stat: 'Sum', metric: { namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: [{ name: 'QueueName', value: data.queue.name }] } } },
         { id: 'm2', label: 'workers in service', returnData: false, metricStat: { stat: 'Average', metric: { namespace: 'AWS/AutoScaling', metricName: 'GroupInServiceInstances', dimensions: [{ name: 'AutoScalingGroupName', value: workers.group.name }] } } },
-        { id: 'e1', label: 'backlog per worker', expression: 'm1 / m2', returnData: true },
+        // With no worker in service (workerMin 0, or all replaced at once) m1 / m2 has no
+        // value and target tracking would wait forever: the whole backlog then counts.
+        { id: 'e1', label: 'backlog per worker', expression: BACKLOG_PER_WORKER, returnData: true },
       ],
     },
   },
@@ -287,8 +347,10 @@ const observability = new Observability('observability', {
   stageName: realtime.stage.name,
   loadBalancerArnSuffix: realtime.loadBalancer.arnSuffix,
   targetGroupArnSuffix: realtime.targetGroup.arnSuffix,
+  backlogPerWorkerExpression: BACKLOG_PER_WORKER,
   workerGroupName: workers.group.name,
   gatewayGroupName: gateways.group.name,
+  workerLogGroupName: workers.logGroup.name,
   oldestMessageAlarmSeconds: config.observability.oldestMessageAlarmSeconds,
   ...(config.observability.alarmEmail ? { alarmEmail: config.observability.alarmEmail } : {}),
   tags: config.tags,
@@ -302,7 +364,7 @@ export const socketUrl = realtime.socketUrl;
 export const managementEndpoint = realtime.managementEndpoint;
 export const queueUrl = data.queue.url;
 export const deadLetterQueueUrl = data.deadLetterQueue.url;
-export const tableNames = { executions: tables.executions.name, outputs: tables.outputs.name, connections: tables.connections.name, snippets: tables.snippets.name };
+export const tableNames = Object.fromEntries(Object.entries(tables).map(([key, table]) => [key, table.name]));
 export const dashboardUrl = observability.dashboardUrl;
 export const gatewayGroupName = gateways.group.name;
 export const workerGroupName = workers.group.name;

@@ -60,15 +60,15 @@ export class DataStores extends pulumi.ComponentResource {
         tags: args.tags,
       }, parent);
     };
-    this.tables = {
-      executions: table(TABLES.executions),
-      outputs: table(TABLES.outputs),
-      connections: table(TABLES.connections),
-      snippets: table(TABLES.snippets),
-    };
+    // Every defined table, so a table added to shared/src/resources.ts is deployed too.
+    this.tables = Object.fromEntries((Object.keys(TABLES) as TableKey[]).map((key) => [key, table(TABLES[key])])) as Record<TableKey, aws.dynamodb.Table>;
 
+    // Name prefixes, not names: a change that replaces a queue (FIFO, say) creates the
+    // new one before deleting the old, and a fixed name would fail with "already exists".
+    // Tables keep fixed names on purpose: replacing one would silently drop its data, so
+    // a key change must fail loudly and be migrated (docs/operations.md).
     const queueArgs = (def: QueueDefinition): aws.sqs.QueueArgs => ({
-      name: `${args.prefix}-${def.name}`,
+      namePrefix: `${args.prefix}-${def.name}-`,
       visibilityTimeoutSeconds: def.visibilityTimeoutSeconds,
       maxMessageSize: def.maxMessageSizeBytes,
       messageRetentionSeconds: def.messageRetentionSeconds,

@@ -3,7 +3,9 @@
  * needs, a launch template (IMDSv2 only, encrypted disk, no key pair) whose user data
  * installs the release, and an Auto Scaling group across the zones that replaces its
  * instances (instance refresh) whenever the launch template changes, that is whenever
- * a release or a setting changes.
+ * a release or a setting changes. An instance counts as healthy only once it is of use:
+ * its boot marks it Unhealthy if it fails, and its own health timer does so if its
+ * service stops answering or its role cannot reach the queue and table (userdata.ts).
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
@@ -34,7 +36,7 @@ export interface FleetArgs {
   targetGroupArns?: pulumi.Input<string>[];
   /** Statements of the instance role, besides fetching the release and writing logs. */
   statements: pulumi.Input<PolicyStatement>[];
-  /** Everything the boot script needs but the group name and log group. */
+  /** Everything the boot script needs but the drain hook and log group. */
   userData: pulumi.Input<Omit<UserDataInput, 'logGroupName' | 'drain'>>;
   /** Workers: hold terminating instances while they drain, for this long at most. */
   drainSeconds?: number;
@@ -46,12 +48,30 @@ export interface FleetArgs {
   tags: Record<string, string>;
 }
 
+/**
+ * CPU a burstable instance (t2, t3, t3a, t4g) may use per vCPU without spending
+ * credits, in percent; undefined for other families. A CPU target above it drains the
+ * credits and, in unlimited mode (the t3 default), bills the surplus.
+ */
+export function burstBaselinePercent(instanceType: string): number | undefined {
+  const [family, size] = instanceType.split('.');
+  if (!family || !size || !/^t(2|3a?|4g)$/.test(family)) return undefined;
+  const baselines: Record<string, number> = family === 't2'
+    ? { nano: 5, micro: 10, small: 20, medium: 20, large: 30, xlarge: 22.5, '2xlarge': 17 }
+    : { nano: 5, micro: 10, small: 20, medium: 20, large: 30, xlarge: 40, '2xlarge': 40 };
+  return baselines[size];
+}
+
+/** Longest a boot may take before health checks count: Node, the release, npm ci, agents. */
+export const BOOT_GRACE_SECONDS = 600;
+
 export class Fleet extends pulumi.ComponentResource {
   readonly group: aws.autoscaling.Group;
   readonly role: aws.iam.Role;
   readonly launchTemplate: aws.ec2.LaunchTemplate;
   readonly logGroup: aws.cloudwatch.LogGroup;
   readonly drainHookName: string | undefined;
+  readonly drainHook: aws.autoscaling.LifecycleHook | undefined;
 
   constructor(name: string, args: FleetArgs, opts?: pulumi.ComponentResourceOptions) {
     super('playground:infra:Fleet', name, {}, opts);
@@ -71,6 +91,8 @@ export class Fleet extends pulumi.ComponentResource {
     const statements: pulumi.Input<PolicyStatement>[] = [
       ...args.statements,
       { Sid: 'FetchRelease', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [pulumi.interpolate`arn:aws:s3:::${release.bucket}/${release.key}`] },
+      // A failed boot (or a failed health check on the instance) hands the instance back.
+      { Sid: 'ReportOwnHealth', Effect: 'Allow', Action: ['autoscaling:SetInstanceHealth'], Resource: [groupArn] },
       { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], Resource: [this.logGroup.arn, pulumi.interpolate`${this.logGroup.arn}:*`] },
       ...(args.drainSeconds !== undefined
         ? [{ Sid: 'ReleaseAfterDrain', Effect: 'Allow' as const, Action: ['autoscaling:CompleteLifecycleAction'], Resource: [groupArn] }]
@@ -123,7 +145,10 @@ export class Fleet extends pulumi.ComponentResource {
       maxSize: args.maxSize,
       launchTemplate: { id: this.launchTemplate.id, version: pulumi.interpolate`${this.launchTemplate.latestVersion}` },
       ...(args.targetGroupArns ? { targetGroupArns: args.targetGroupArns, healthCheckType: 'ELB' } : { healthCheckType: 'EC2' }),
-      healthCheckGracePeriod: args.warmupSeconds,
+      // Health checks count only after a boot could have finished (a slow npm ci must not
+      // get a booting instance replaced in a loop). A boot that fails says so at once,
+      // grace period or not (userdata.ts), so a long grace costs nothing there.
+      healthCheckGracePeriod: Math.max(BOOT_GRACE_SECONDS, args.warmupSeconds),
       defaultInstanceWarmup: args.warmupSeconds,
       // The group publishes its size metrics; the workers' backlog metric divides by one.
       enabledMetrics: ['GroupInServiceInstances', 'GroupDesiredCapacity', 'GroupPendingInstances', 'GroupTerminatingInstances', 'GroupTotalInstances'],
@@ -132,11 +157,20 @@ export class Fleet extends pulumi.ComponentResource {
         strategy: 'Rolling',
         preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 200, instanceWarmup: String(args.warmupSeconds), autoRollback: true },
       },
-      ...(this.drainHookName
-        ? { initialLifecycleHooks: [{ name: this.drainHookName, lifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING', heartbeatTimeout: args.drainSeconds!, defaultResult: 'CONTINUE' }] }
-        : {}),
       tags: Object.entries({ ...args.tags, Name: `${args.prefix}-${args.role}` }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
     }, { parent: this, ignoreChanges: ['desiredCapacity'] });
+
+    // A resource of its own, not the group's initialLifecycleHooks: those apply only when
+    // the group is created, so a later workerDrainSeconds would never reach AWS.
+    if (this.drainHookName) {
+      this.drainHook = new aws.autoscaling.LifecycleHook(`${name}-drain`, {
+        name: this.drainHookName,
+        autoscalingGroupName: this.group.name,
+        lifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING',
+        heartbeatTimeout: args.drainSeconds!,
+        defaultResult: 'CONTINUE',
+      }, parent);
+    }
 
     this.registerOutputs({ groupName: this.group.name, roleArn: this.role.arn });
   }

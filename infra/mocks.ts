@@ -22,6 +22,8 @@ export interface Recorded {
   id: string;
   inputs: Record<string, any>;
   state: Record<string, any>;
+  /** Resource options the mocks' callback does not see, read off the registration. */
+  options: { retainOnDelete: boolean; protect: boolean; ignoreChanges: string[] };
 }
 
 /** A temporary release and web build, shaped like the real ones. */
@@ -44,7 +46,8 @@ export function writeFixtures(): { releaseDir: string; webDir: string } {
 
 /** What AWS would compute for a resource, from its type and name. */
 function computed(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
-  const physical = inputs.name ?? inputs.bucket ?? `${name}-1234`;
+  // A name prefix gets a suffix, as AWS would; otherwise Pulumi's auto-name.
+  const physical = inputs.name ?? inputs.bucket ?? (inputs.namePrefix ? `${inputs.namePrefix}1234` : `${name}-1234`);
   const arnOf = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
   switch (type) {
     case 'aws:sqs/queue:Queue':
@@ -69,6 +72,8 @@ function computed(type: string, name: string, inputs: Record<string, any>): Reco
       return { arn: arnOf('acm', `certificate/${name}`), domainValidationOptions: [{ domainName: inputs.domainName, resourceRecordName: `_x.${inputs.domainName}.`, resourceRecordType: 'CNAME', resourceRecordValue: '_y.acm-validations.aws.' }] };
     case 'aws:apigatewayv2/domainName:DomainName':
       return { domainNameConfiguration: { ...inputs.domainNameConfiguration, targetDomainName: 'd-abc.execute-api.eu-west-1.amazonaws.com', hostedZoneId: 'ZLY8HYME6SFDD' } };
+    case 'aws:ssm/parameter:Parameter':
+      return { arn: arnOf('ssm', `parameter${inputs.name}`), version: 1 };
     case 'aws:ec2/launchTemplate:LaunchTemplate':
       return { latestVersion: 1 };
     case 'aws:ec2/vpc:Vpc':
@@ -90,13 +95,14 @@ export interface Loaded {
 /** Sets the mocks and the config, then imports the program. */
 export async function loadProgram(config: Record<string, string> = {}): Promise<Loaded> {
   const resources: Recorded[] = [];
+  const options = new Map<string, Recorded['options']>();
   const { releaseDir, webDir } = writeFixtures();
   await pulumi.runtime.setMocks({
     newResource(args) {
       // API Gateway ids look like `abc123`; everything else gets a readable one.
       const id = args.type === 'aws:apigatewayv2/api:Api' ? 'abc123' : `${args.name}-id`;
       const state = { ...args.inputs, ...computed(args.type, args.name, args.inputs) };
-      resources.push({ type: args.type, name: args.name, id, inputs: args.inputs, state });
+      resources.push({ type: args.type, name: args.name, id, inputs: args.inputs, state, options: options.get(`${args.type}::${args.name}`)! });
       return { id, state };
     },
     call(args) {
@@ -111,8 +117,18 @@ export async function loadProgram(config: Record<string, string> = {}): Promise<
           return { id: 'ami-0al2023', architecture: args.inputs.filters?.[1]?.values?.[0] ?? 'x86_64', name: 'al2023-ami-2023.9' };
         case 'aws:ec2/getVpc:getVpc':
           return { id: 'vpc-default', cidrBlock: '172.31.0.0/16' };
-        case 'aws:ec2/getSubnets:getSubnets':
-          return { ids: ['subnet-b', 'subnet-a', 'subnet-c'], id: 'subnets' };
+        case 'aws:ec2/getSubnets:getSubnets': {
+          // One default subnet per zone, named after its zone; the zone filter applies.
+          const zones: string[] | undefined = args.inputs.filters?.find((f: any) => f.name === 'availability-zone')?.values;
+          const ids = ['b', 'a', 'c'].filter((z) => !zones || zones.includes(`${REGION}${z}`)).map((z) => `subnet-${z}`);
+          return { ids, id: 'subnets' };
+        }
+        case 'aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings': {
+          // Every type is offered in zones a and c; only t3.small (the default gateway) in b too.
+          const wanted: string[] = args.inputs.filters?.find((f: any) => f.name === 'instance-type')?.values ?? [];
+          const offerings = wanted.flatMap((type) => (type === 't3.small' ? ['a', 'b', 'c'] : ['a', 'c']).map((z) => ({ type, zone: `${REGION}${z}` })));
+          return { locations: offerings.map((o) => o.zone), instanceTypes: offerings.map((o) => o.type), locationTypes: offerings.map(() => 'availability-zone'), id: 'offerings' };
+        }
         case 'aws:route53/getZone:getZone':
           return { zoneId: 'Z0TESTZONE', name: args.inputs.name, id: 'Z0TESTZONE' };
         default:
@@ -120,6 +136,14 @@ export async function loadProgram(config: Record<string, string> = {}): Promise<
       }
     },
   }, 'playground', 'test', false);
+  // The mocks' newResource sees no resource options (retainOnDelete, protect...): read
+  // them off the registration request on its way to the mock monitor.
+  const monitor = pulumi.runtime.getMonitor() as any;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: any, callback: unknown) => {
+    options.set(`${req.getType()}::${req.getName()}`, { retainOnDelete: req.getRetainondelete() ?? false, protect: req.getProtect() ?? false, ignoreChanges: req.getIgnorechangesList() });
+    return register(req, callback);
+  };
   pulumi.runtime.setAllConfig({
     'aws:region': REGION,
     'playground:integrationSecret': SECRET,

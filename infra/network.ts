@@ -19,6 +19,8 @@ export interface NetworkArgs {
   cidrBlock: string;
   /** How many availability zones to spread over (2 or more). */
   zoneCount: number;
+  /** Instance types the fleets launch: only zones that offer every one of them are used. */
+  instanceTypes: string[];
   /** NAT gateways for the private subnets: 1 is cheaper, one per zone survives a zone outage. */
   natGateways: number;
   /** Port the gateway listens on (and the load balancer forwards to). */
@@ -44,18 +46,35 @@ export class Network extends pulumi.ComponentResource {
     const parent = { parent: this };
     if (args.zoneCount < 2) throw new Error('zoneCount must be at least 2: the gateways span two zones.');
 
+    // Zones are chosen among those that offer every instance type: a zone without one
+    // leaves its share of the group unlaunchable. Local and Wavelength zones (opt-in) are
+    // never chosen.
+    const offerings = aws.ec2.getInstanceTypeOfferingsOutput({ locationType: 'availability-zone', filters: [{ name: 'instance-type', values: args.instanceTypes }] }, parent);
+    const offeringZones = pulumi.all([
+      aws.getAvailabilityZonesOutput({ state: 'available', filters: [{ name: 'opt-in-status', values: ['opt-in-not-required'] }] }, parent).names,
+      offerings.locations,
+      offerings.instanceTypes,
+    ]).apply(([names, locations, types]) => {
+      const usable = zonesOffering(args.instanceTypes, names, locations, types);
+      if (usable.length < args.zoneCount) {
+        throw new Error(`Only ${usable.length} zones (${usable.join(', ') || 'none'}) offer ${args.instanceTypes.join(' and ')}; availabilityZones is ${args.zoneCount}. Choose other instance types.`);
+      }
+      return usable;
+    });
+
     if (args.useDefaultVpc) {
       const vpc = aws.ec2.getVpcOutput({ default: true }, parent);
-      const subnets = aws.ec2.getSubnetsOutput({ filters: [{ name: 'vpc-id', values: [vpc.id] }, { name: 'default-for-az', values: ['true'] }] }, parent);
+      const subnets = aws.ec2.getSubnetsOutput({ filters: [
+        { name: 'vpc-id', values: [vpc.id] },
+        { name: 'default-for-az', values: ['true'] },
+        { name: 'availability-zone', values: offeringZones },
+      ] }, parent);
       this.vpcId = vpc.id;
       this.cidrBlock = vpc.cidrBlock;
       this.privateSubnetIds = subnets.ids.apply((ids) => [...ids].sort().slice(0, Math.max(args.zoneCount, 2)));
       this.instancesNeedPublicIp = true;
     } else {
-      const zones = aws.getAvailabilityZonesOutput({ state: 'available' }, parent).names.apply((names) => {
-        if (names.length < args.zoneCount) throw new Error(`The region has ${names.length} zones; zoneCount is ${args.zoneCount}.`);
-        return names.slice(0, args.zoneCount);
-      });
+      const zones = offeringZones.apply((names) => names.slice(0, args.zoneCount));
       const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: args.cidrBlock, enableDnsHostnames: true, enableDnsSupport: true, tags: { ...args.tags, Name: name } }, parent);
       const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: args.tags }, parent);
       const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, routes: [{ cidrBlock: '0.0.0.0/0', gatewayId: igw.id }], tags: args.tags }, parent);
@@ -117,6 +136,16 @@ export class Network extends pulumi.ComponentResource {
     this.workerSecurityGroupId = worker.id;
     this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds });
   }
+}
+
+/**
+ * The zones, in `zones` order, that offer every one of `wanted`, given the offerings as
+ * getInstanceTypeOfferings returns them (parallel lists of zone and instance type).
+ */
+export function zonesOffering(wanted: ReadonlyArray<string>, zones: ReadonlyArray<string>, locations: ReadonlyArray<string>, instanceTypes: ReadonlyArray<string>): string[] {
+  const offered = new Map<string, Set<string>>();
+  locations.forEach((zone, i) => offered.set(zone, (offered.get(zone) ?? new Set()).add(instanceTypes[i]!)));
+  return zones.filter((zone) => wanted.every((type) => offered.get(zone)?.has(type)));
 }
 
 /** The `index`-th subnet of `cidr` with `newBits` more prefix bits (like Terraform's cidrsubnet). */

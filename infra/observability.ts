@@ -6,6 +6,9 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
 
+/** The line a worker logs when it finishes a dead-lettered run as crashed (worker/src/recovery.ts). */
+export const CRASH_LOG_LINE = 'execution crashed on every try';
+
 export interface ObservabilityArgs {
   prefix: string;
   queueName: pulumi.Input<string>;
@@ -15,7 +18,11 @@ export interface ObservabilityArgs {
   loadBalancerArnSuffix: pulumi.Input<string>;
   targetGroupArnSuffix: pulumi.Input<string>;
   workerGroupName: pulumi.Input<string>;
+  /** The worker scaling policy's metric math over m1 (visible messages) and m2 (workers in service). */
+  backlogPerWorkerExpression: string;
   gatewayGroupName: pulumi.Input<string>;
+  /** Where the workers log `execution crashed on every try` (worker/src/recovery.ts). */
+  workerLogGroupName: pulumi.Input<string>;
   /** A message older than this means the workers are not keeping up. */
   oldestMessageAlarmSeconds: number;
   alarmEmail?: string;
@@ -24,26 +31,62 @@ export interface ObservabilityArgs {
 
 export class Observability extends pulumi.ComponentResource {
   readonly topic: aws.sns.Topic;
+  readonly topicKey: aws.kms.Key;
   readonly alarms: aws.cloudwatch.MetricAlarm[];
   readonly dashboard: aws.cloudwatch.Dashboard;
+  /** Logs Insights query listing dead-lettered executions: what the dead-letter alarm points to. */
+  readonly deadLetterQuery: aws.cloudwatch.QueryDefinition;
   readonly dashboardUrl: pulumi.Output<string>;
 
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
     super('playground:infra:Observability', name, {}, opts);
     const parent = { parent: this };
     const region = aws.getRegionOutput({}, parent).region;
+    const account = aws.getCallerIdentityOutput({}, parent).accountId;
 
-    this.topic = new aws.sns.Topic(`${name}-alarms`, { name: `${args.prefix}-alarms`, kmsMasterKeyId: 'alias/aws/sns', tags: args.tags }, parent);
+    // The topic is encrypted with a key of our own: CloudWatch cannot use the AWS-managed
+    // alias/aws/sns key (its policy cannot be changed), and an alarm that cannot encrypt
+    // its message to the topic silently notifies no one.
+    this.topicKey = new aws.kms.Key(`${name}-alarms-key`, {
+      description: `${args.prefix}: encrypts the alarm topic; CloudWatch alarms may use it`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 7,
+      policy: account.apply((accountId) => JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          // The account's IAM policies decide who administers the key (the default key policy).
+          { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: 'kms:*', Resource: '*' },
+          { Sid: 'CloudWatchAlarmsPublish', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*' },
+        ],
+      })),
+      tags: args.tags,
+    }, parent);
+    this.topic = new aws.sns.Topic(`${name}-alarms`, { namePrefix: `${args.prefix}-alarms-`, kmsMasterKeyId: this.topicKey.arn, tags: args.tags }, parent);
     if (args.alarmEmail) {
       new aws.sns.TopicSubscription(`${name}-email`, { topic: this.topic.arn, protocol: 'email', endpoint: args.alarmEmail }, parent);
     }
+    const deadLetterQueryName = `${args.prefix}/dead-lettered-executions`;
+    this.deadLetterQuery = new aws.cloudwatch.QueryDefinition(`${name}-dead-letters`, {
+      name: deadLetterQueryName,
+      logGroupNames: [args.workerLogGroupName],
+      queryString: [
+        'fields @timestamp, executionId, attempts, @logStream',
+        `filter msg = '${CRASH_LOG_LINE}'`,
+        'sort @timestamp desc',
+        'limit 100',
+      ].join('\n| '),
+    }, parent);
     const alarm = (id: string, description: string, spec: Omit<aws.cloudwatch.MetricAlarmArgs, 'alarmActions' | 'okActions' | 'alarmDescription'>) =>
       new aws.cloudwatch.MetricAlarm(`${name}-${id}`, { ...spec, name: `${args.prefix}-${id}`, alarmDescription: description, alarmActions: [this.topic.arn], okActions: [this.topic.arn], tags: args.tags }, parent);
 
     this.alarms = [
-      alarm('dead-letters', 'Executions reached the dead-letter queue: they crashed three times.', {
-        namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: args.deadLetterQueueName },
-        statistic: 'Maximum', period: 60, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching',
+      // Workers consume the dead-letter queue within seconds (they report the run as
+      // crashed), so messages *visible* there are almost never sampled; messages
+      // *received* from it count every dead letter. The messages are gone afterwards:
+      // the saved query below lists the executions, whose rows keep their code.
+      alarm('dead-letters', `Executions reached the dead-letter queue: they crashed three times. Run the Logs Insights query ${deadLetterQueryName} for their ids.`, {
+        namespace: 'AWS/SQS', metricName: 'NumberOfMessagesReceived', dimensions: { QueueName: args.deadLetterQueueName },
+        statistic: 'Sum', period: 60, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching',
       }),
       alarm('oldest-message', `A queued execution waited more than ${args.oldestMessageAlarmSeconds} s: workers are not keeping up.`, {
         namespace: 'AWS/SQS', metricName: 'ApproximateAgeOfOldestMessage', dimensions: { QueueName: args.queueName },
@@ -71,7 +114,7 @@ export class Observability extends pulumi.ComponentResource {
             widget(0, 0, 'Backlog per worker (what scaling holds)', r, [
               ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', queue, { id: 'm1', visible: false, stat: 'Sum' }],
               ['AWS/AutoScaling', 'GroupInServiceInstances', 'AutoScalingGroupName', workers, { id: 'm2', visible: false }],
-              [{ expression: 'm1 / m2', label: 'backlog per worker', id: 'e1' }],
+              [{ expression: args.backlogPerWorkerExpression, label: 'backlog per worker', id: 'e1' }],
             ]),
             widget(12, 0, 'Workers and gateways in service', r, [
               ['AWS/AutoScaling', 'GroupInServiceInstances', 'AutoScalingGroupName', workers, { label: 'workers' }],
@@ -80,7 +123,7 @@ export class Observability extends pulumi.ComponentResource {
             widget(0, 6, 'Queue', r, [
               ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', queue, { stat: 'Maximum' }],
               ['AWS/SQS', 'ApproximateAgeOfOldestMessage', 'QueueName', queue, { stat: 'Maximum', yAxis: 'right' }],
-              ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', dlq, { stat: 'Maximum', label: 'dead letters' }],
+              ['AWS/SQS', 'NumberOfMessagesReceived', 'QueueName', dlq, { stat: 'Sum', label: 'dead letters' }],
             ]),
             widget(12, 6, 'WebSocket API', r, [
               ['AWS/ApiGateway', 'ConnectCount', 'ApiId', apiId, 'Stage', stage, { stat: 'Sum' }],

@@ -3,7 +3,11 @@
  * domain for the web app and the socket.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
-import { loadProgram, ofType, valueOf, type Recorded } from './mocks.ts';
+import { SECRET, loadProgram, ofType, reveal, valueOf, type Recorded } from './mocks.ts';
+import { INTEGRATION_HEADERS } from './realtime.ts';
+
+/** Sorts before SECRET, so the test sees the parameter's value sorted. */
+const ADDITIONAL = 'a-rotation-secret-0123456789';
 
 let resources: Recorded[];
 let program: Record<string, unknown>;
@@ -17,6 +21,7 @@ beforeAll(async () => {
     averageRunMs: '100',
     acceptableQueueLatencyMs: '500',
     alarmEmail: 'oncall@example.com',
+    additionalIntegrationSecret: ADDITIONAL,
   }));
 }, 30_000);
 
@@ -30,9 +35,9 @@ describe('on the default VPC', () => {
     for (const rule of ofType(resources, 'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule')) expect(rule.inputs.cidrIpv4).not.toBe('0.0.0.0/0');
   });
 
-  test('the fleets span the default subnets of at least two zones', () => {
-    const group = ofType(resources, 'aws:autoscaling/group:Group').find((g) => g.name === 'gateway-group')!;
-    expect(group.inputs.vpcZoneIdentifiers).toEqual(['subnet-a', 'subnet-b']);
+  test('the fleets span the default subnets of at least two zones, only zones that offer their instance types', () => {
+    // The mocks offer the worker's t3.medium in zones a and c only.
+    for (const group of ofType(resources, 'aws:autoscaling/group:Group')) expect(group.inputs.vpcZoneIdentifiers).toEqual(['subnet-a', 'subnet-c']);
   });
 });
 
@@ -64,6 +69,19 @@ describe('with a custom domain', () => {
     const aliases = ofType(resources, 'aws:route53/record:Record').filter((r) => r.inputs.aliases);
     expect(aliases.map((r) => `${r.inputs.type} ${r.inputs.name}`).sort()).toEqual(['A play.example.com', 'A ws.play.example.com', 'AAAA play.example.com']);
     for (const r of aliases) expect(r.inputs.zoneId).toBe('Z0TESTZONE');
+  });
+});
+
+describe('during a secret rotation', () => {
+  test('gateways accept both secrets, listed in a fixed order so swapping which one is sent does not roll them', () => {
+    const parameter = ofType(resources, 'aws:ssm/parameter:Parameter')[0]!;
+    expect(reveal(parameter.inputs.value)).toBe(`${ADDITIONAL},${SECRET}`);
+  });
+
+  test('API Gateway keeps sending integrationSecret until it is changed', () => {
+    for (const integration of ofType(resources, 'aws:apigatewayv2/integration:Integration')) {
+      expect(reveal(integration.inputs.requestParameters)[`integration.request.header.${INTEGRATION_HEADERS.secret}`]).toBe(`'${SECRET}'`);
+    }
   });
 });
 

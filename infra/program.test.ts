@@ -3,10 +3,15 @@
  * the dev stack's defaults. Each test names one policy in a sentence.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { LEASE, QUEUES, TABLES } from '../shared/src/resources.ts';
 import { targetBacklogPerWorker } from '../shared/src/scaling.ts';
 import { ACCOUNT, REGION, SECRET, isSecret, loadProgram, ofType, parse, reveal, valueOf, type Recorded } from './mocks.ts';
-import { INTEGRATION_HEADERS } from './realtime.ts';
+import { CRASH_LOG_LINE } from './observability.ts';
+import { BOOT_GRACE_SECONDS, burstBaselinePercent } from './fleet.ts';
+import { SHELLCHECK_SKIPPED, runShellcheck, shellcheck } from './testing/shellcheck.ts';
+import { zonesOffering } from './network.ts';
+import { INTEGRATION_HEADERS, requestParametersDigest } from './realtime.ts';
 
 let resources: Recorded[];
 let program: Record<string, unknown>;
@@ -74,6 +79,20 @@ describe('the realtime API', () => {
     expect(stage.inputs.accessLogSettings.destinationArn).toBe(logs.state.arn);
     expect(JSON.parse(stage.inputs.accessLogSettings.format)).toHaveProperty('connectionId', '$context.connectionId');
     expect(stage.inputs.deploymentId).toBe(one('aws:apigatewayv2/deployment:Deployment').id);
+  });
+
+  test("pulumi destroy leaves the region's API Gateway logging role in place: other APIs use it", () => {
+    // Deleting aws.apigateway.Account resets the region-wide setting; its role goes with it.
+    expect(one('aws:apigateway/account:Account').options.retainOnDelete).toBe(true);
+    expect(one('aws:iam/role:Role', 'realtime-apigw-logs').options.retainOnDelete).toBe(true);
+  });
+
+  test('a changed integration secret redeploys the API: the deployment is triggered by a digest of the request parameters', () => {
+    const triggers = reveal(one('aws:apigatewayv2/deployment:Deployment').inputs.triggers);
+    const expected = reveal(one('aws:apigatewayv2/integration:Integration', 'realtime-default').inputs.requestParameters);
+    expect(triggers.requestParameters).toBe(requestParametersDigest(expected));
+    expect(requestParametersDigest({ ...expected, [`integration.request.header.${INTEGRATION_HEADERS.secret}`]: "'another-secret-000000'" })).not.toBe(triggers.requestParameters);
+    expect(JSON.stringify(triggers)).not.toContain(SECRET);
   });
 
   test('the load balancer health-checks gateways on /healthz at port 8080', () => {
@@ -158,8 +177,17 @@ describe('the fleets', () => {
     expect(m1.metricStat.stat).toBe('Sum');
     expect(m2.metricStat.metric).toMatchObject({ namespace: 'AWS/AutoScaling', metricName: 'GroupInServiceInstances' });
     expect(m2.metricStat.metric.dimensions).toEqual([{ name: 'AutoScalingGroupName', value: group('worker').state.name }]);
-    expect(e1).toMatchObject({ expression: 'm1 / m2', returnData: true });
+    expect(e1).toMatchObject({ returnData: true });
     expect([m1.returnData, m2.returnData]).toEqual([false, false]);
+  });
+
+  test('backlog per worker is defined with no worker in service, so the workers can scale from zero', () => {
+    const policy = one('aws:autoscaling/policy:Policy', 'worker-backlog');
+    const e1 = policy.inputs.targetTrackingConfiguration.customizedMetricSpecification.metrics[2];
+    // m1 / m2 alone has no value when m2 is 0: target tracking would never add the first worker.
+    expect(e1.expression).toBe('IF(m2 > 0, m1 / m2, m1)');
+    const body = JSON.parse(one('aws:cloudwatch/dashboard:Dashboard').inputs.dashboardBody);
+    expect(JSON.stringify(body)).toContain(JSON.stringify(e1.expression));
   });
 
   test('the backlog target is the one the local autoscaler computes', () => {
@@ -174,12 +202,27 @@ describe('the fleets', () => {
   });
 
   test('a scaled-in worker is held while its executions drain, and may release only itself', () => {
-    const [hook] = group('worker').inputs.initialLifecycleHooks;
-    expect(hook).toMatchObject({ lifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING', defaultResult: 'CONTINUE' });
-    expect(hook.heartbeatTimeout).toBeGreaterThanOrEqual(60);
-    expect(userDataOf('worker')).toContain(`--lifecycle-hook-name ${hook.name}`);
+    const hook = one('aws:autoscaling/lifecycleHook:LifecycleHook');
+    expect(hook.inputs).toMatchObject({ lifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING', defaultResult: 'CONTINUE', autoscalingGroupName: group('worker').state.name });
+    expect(hook.inputs.heartbeatTimeout).toBeGreaterThanOrEqual(60);
+    expect(userDataOf('worker')).toContain(`--lifecycle-hook-name ${hook.inputs.name}`);
     const release = statementsOf('worker').find((s) => s.Action.includes('autoscaling:CompleteLifecycleAction'));
     expect(release.Resource).toEqual([`arn:aws:autoscaling:${REGION}:${ACCOUNT}:autoScalingGroup:*:autoScalingGroupName/playground-test-workers`]);
+  });
+
+  test('the drain time is a lifecycle hook resource, so changing it later reaches AWS', () => {
+    // initialLifecycleHooks apply only when the group is created.
+    expect(group('worker').inputs.initialLifecycleHooks ?? []).toEqual([]);
+    expect(one('aws:autoscaling/lifecycleHook:LifecycleHook').inputs.heartbeatTimeout).toBe(120);
+    expect(ofType(resources, 'aws:autoscaling/lifecycleHook:LifecycleHook').map((h) => h.inputs.autoscalingGroupName)).toEqual([group('worker').state.name]);
+  });
+
+  test('an instance whose boot fails may mark itself unhealthy, in its own group only', () => {
+    for (const role of ['gateway', 'worker']) {
+      const statement = statementsOf(role).find((s) => s.Action.includes('autoscaling:SetInstanceHealth'));
+      expect(statement.Resource).toEqual([`arn:aws:autoscaling:${REGION}:${ACCOUNT}:autoScalingGroup:*:autoScalingGroupName/playground-test-${role}s`]);
+      expect(userDataOf(role)).toContain('set-instance-health');
+    }
   });
 
   test('at least two gateways run across zones behind the load balancer, checked by its health check', () => {
@@ -190,6 +233,33 @@ describe('the fleets', () => {
     expect(gateways.inputs.healthCheckType).toBe('ELB');
   });
 
+  test('health means something: gateways by /healthz behind the load balancer, both fleets by probes their roles may make', () => {
+    expect(group('gateway').inputs.healthCheckType).toBe('ELB');
+    // No load balancer sees the workers: EC2 status checks plus the instance's own probes.
+    expect(group('worker').inputs.healthCheckType).toBe('EC2');
+    // A slow boot is not replaced mid-install: health counts once a boot could be done.
+    for (const role of ['gateway', 'worker']) expect(group(role).inputs.healthCheckGracePeriod).toBeGreaterThanOrEqual(BOOT_GRACE_SECONDS);
+    const queue = ofType(resources, 'aws:sqs/queue:Queue').find((q) => q.inputs.redrivePolicy)!;
+    const executions = ofType(resources, 'aws:dynamodb/table:Table').find((t) => t.inputs.name === 'playground-test-executions')!;
+    for (const role of ['gateway', 'worker']) {
+      const script = userDataOf(role);
+      expect(script).toContain('systemctl enable --now playground-health.timer');
+      expect(script).toContain(`aws sqs get-queue-attributes --region ${REGION} --queue-url ${queue.state.url}`);
+      expect(script).toContain(`aws dynamodb get-item --region ${REGION} --table-name playground-test-executions --key '{"executionId"`);
+      const allowed = (arn: string) => statementsOf(role).filter((s) => s.Resource.includes(arn)).flatMap((s) => s.Action);
+      expect(allowed(queue.state.arn)).toContain('sqs:GetQueueAttributes');
+      expect(allowed(executions.state.arn)).toContain('dynamodb:GetItem');
+    }
+    expect(userDataOf('gateway')).toContain('curl -sf -o /dev/null --max-time 5 http://127.0.0.1:8080/healthz');
+  });
+
+  test('burstable gateways scale out at their baseline CPU, not above it', () => {
+    const policy = one('aws:autoscaling/policy:Policy', 'gateway-cpu');
+    expect(policy.inputs.targetTrackingConfiguration.predefinedMetricSpecification.predefinedMetricType).toBe('ASGAverageCPUUtilization');
+    expect(policy.inputs.targetTrackingConfiguration.targetValue).toBeLessThanOrEqual(burstBaselinePercent(one('aws:ec2/launchTemplate:LaunchTemplate', 'gateway-template').inputs.instanceType)!);
+    expect([burstBaselinePercent('t3.small'), burstBaselinePercent('t4g.large'), burstBaselinePercent('c7i.large')]).toEqual([20, 30, undefined]);
+  });
+
   test('a new release rolls both fleets: instance refresh follows the launch template', () => {
     for (const role of ['gateway', 'worker']) {
       const g = group(role);
@@ -198,6 +268,15 @@ describe('the fleets', () => {
       expect(userDataOf(role)).toMatch(new RegExp(`s3://[^ ]+/releases/${role}-abc.tar.gz`));
     }
   });
+
+  test.runIf(runShellcheck)("the user data the program renders passes shellcheck, scripts it installs included", () => {
+    for (const role of ['gateway', 'worker']) {
+      const script = userDataOf(role);
+      expect(shellcheck(script)).toBe('');
+      for (const [, body] of script.matchAll(/<<'(?:WATCH|HEALTH|SANDBOX)'\n([\s\S]*?)\n(?:WATCH|HEALTH|SANDBOX)$/gm)) expect(shellcheck(body!)).toBe('');
+    }
+  });
+  if (!runShellcheck) test.skip(SHELLCHECK_SKIPPED, () => {});
 
   test('every instance requires IMDSv2', () => {
     const templates = ofType(resources, 'aws:ec2/launchTemplate:LaunchTemplate');
@@ -217,7 +296,7 @@ describe('the fleets', () => {
       expect(script).toContain(`MANAGEMENT_ENDPOINT=https://abc123.execute-api.${REGION}.amazonaws.com/live`);
     }
     expect(userDataOf('gateway')).toMatch(/^HOST=0\.0\.0\.0$/m);
-    expect(userDataOf('gateway')).toMatch(/INTEGRATION_SECRET .*aws ssm get-parameter/);
+    expect(userDataOf('gateway')).toMatch(/reading INTEGRATION_SECRET from SSM parameter \/playground-test\/integration-secret:1"\n.*aws ssm get-parameter/);
     expect(userDataOf('worker')).toMatch(/^WORKER_CONCURRENCY=4$/m);
   });
 });
@@ -232,15 +311,38 @@ describe('least privilege', () => {
     expect(statement.Resource).toEqual([`arn:aws:execute-api:${REGION}:${ACCOUNT}:abc123/live/POST/@connections/*`]);
   });
 
-  test('workers consume the queue and touch only the executions and outputs tables', () => {
+  /** Actions the role's statements allow on exactly this resource ARN. */
+  const allowedOn = (role: string, arn: string): string[] => statementsOf(role).filter((s) => s.Resource.includes(arn)).flatMap((s) => s.Action);
+  const tableArn = (name: string) => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/playground-test-${name}`;
+
+  test('workers consume the queue, and use no table but executions, outputs and connections', () => {
     const statements = statementsOf('worker');
     const tables = statements.filter((s) => s.Action.some((a: string) => a.startsWith('dynamodb:'))).flatMap((s) => s.Resource);
-    expect(tables.every((arn: string) => /:table\/playground-test-(executions|outputs)\b/.test(arn))).toBe(true);
-    const outputs = statements.filter((s) => s.Resource.some((arn: string) => arn.includes(':table/playground-test-outputs')));
-    expect(outputs.flatMap((s) => s.Action).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
+    for (const arn of tables) expect(arn).toMatch(/:table\/playground-test-(executions|outputs|connections)(\/index\/\w+)?$/);
     const actions = statements.flatMap((s) => s.Action);
     expect(actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']));
     expect(actions.some((a: string) => a.endsWith('*'))).toBe(false);
+  });
+
+  test('workers may scan the pending index: the recovery sweep reads stranded runs there', () => {
+    // ExecutionStore.stranded is a Scan with IndexName, authorized against the index's ARN.
+    const index = TABLES.executions.indexes[0].name;
+    expect(allowedOn('worker', `${tableArn('executions')}/index/${index}`)).toContain('dynamodb:Scan');
+  });
+
+  test('workers may delete connection rows: a post that meets GoneException removes the socket', () => {
+    expect(allowedOn('worker', tableArn('connections'))).toEqual(['dynamodb:DeleteItem']);
+  });
+
+  test('gateways may query the pending index: the per-socket cap counts there', () => {
+    expect(allowedOn('gateway', `${tableArn('executions')}/index/byPendingOwner`)).toContain('dynamodb:Query');
+  });
+
+  test('every table the program creates is granted to some service, by its own ARN', () => {
+    const granted = new Set(['gateway', 'worker'].flatMap((role) => statementsOf(role).flatMap((s) => s.Resource)));
+    for (const table of ofType(resources, 'aws:dynamodb/table:Table')) expect(granted).toContain(table.state.arn);
+    // No wildcard over indexes: each index read is granted on the index it reads.
+    for (const arn of granted) expect(arn).not.toMatch(/\/index\/\*$/);
   });
 
   test('gateways may enqueue and use the tables, but not consume the queue', () => {
@@ -263,6 +365,14 @@ describe('least privilege', () => {
     const everything = JSON.stringify(resources.map((r) => r.inputs)) + userDataOf('gateway') + userDataOf('worker');
     expect(everything).not.toMatch(/\b(AKIA|ASIA)[A-Z0-9]{16}\b/);
     expect(everything).not.toMatch(/AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)/);
+  });
+
+  test('gateways read the secret parameter at its current version: a new value changes the launch template and rolls them', () => {
+    const parameter = one('aws:ssm/parameter:Parameter');
+    expect(userDataOf('gateway')).toContain(`--name ${parameter.inputs.name}:${parameter.state.version} `);
+    // With no rotation under way the gateways accept the one secret API Gateway sends.
+    expect(isSecret(parameter.inputs.value)).toBe(true);
+    expect(reveal(parameter.inputs.value)).toBe(SECRET);
   });
 
   test('the integration secret never appears in user data: instances read it from SSM', () => {
@@ -298,6 +408,13 @@ describe('the network', () => {
     expect(ingress().filter((r) => r.inputs.securityGroupId === gateway.id).map((r) => r.inputs)).toEqual([
       expect.objectContaining({ fromPort: 8080, toPort: 8080, referencedSecurityGroupId: nlb.id }),
     ]);
+  });
+
+  test('instances land only in zones that offer every instance type the fleets launch', () => {
+    // The mocks offer t3.small (gateways) in zones a, b and c, t3.medium (workers) in a and c only.
+    const subnets = ofType(resources, 'aws:ec2/subnet:Subnet').filter((s) => s.inputs.tags.tier === 'private');
+    expect(subnets.map((s) => s.inputs.availabilityZone)).toEqual([`${REGION}a`, `${REGION}c`]);
+    expect(zonesOffering(['t3.small', 't3.medium'], ['z1', 'z2', 'z3'], ['z1', 'z1', 'z2', 'z3', 'z3'], ['t3.small', 't3.medium', 't3.small', 't3.medium', 't3.small'])).toEqual(['z1', 'z3']);
   });
 
   test('instances live in private subnets in two zones, behind a NAT gateway', () => {
@@ -350,13 +467,41 @@ describe('observability', () => {
   const alarm = (metricName: string) => ofType(resources, 'aws:cloudwatch/metricAlarm:MetricAlarm').find((a) => a.inputs.metricName === metricName);
 
   test('alarms watch dead letters, the oldest message, API 5xx and unhealthy gateways', () => {
-    const dlq = ofType(resources, 'aws:sqs/queue:Queue').find((q) => !q.inputs.redrivePolicy)!;
-    expect(alarm('ApproximateNumberOfMessagesVisible')!.inputs).toMatchObject({ dimensions: { QueueName: dlq.state.name }, threshold: 0, comparisonOperator: 'GreaterThanThreshold' });
     expect(alarm('ApproximateAgeOfOldestMessage')!.inputs.threshold).toBe(60);
     expect(alarm('IntegrationError')).toBeDefined();
     expect(alarm('UnHealthyHostCount')!.inputs.namespace).toBe('AWS/NetworkELB');
     const topic = one('aws:sns/topic:Topic');
     for (const a of ofType(resources, 'aws:cloudwatch/metricAlarm:MetricAlarm')) expect(a.inputs.alarmActions).toEqual([topic.state.arn]);
+  });
+
+  test('the dead-letter alarm counts messages received from the queue, which the workers empty within seconds', () => {
+    const dlq = ofType(resources, 'aws:sqs/queue:Queue').find((q) => !q.inputs.redrivePolicy)!;
+    const deadLetters = ofType(resources, 'aws:cloudwatch/metricAlarm:MetricAlarm').filter((a) => a.inputs.dimensions?.QueueName === dlq.state.name);
+    expect(deadLetters.map((a) => a.inputs)).toEqual([expect.objectContaining({
+      namespace: 'AWS/SQS', metricName: 'NumberOfMessagesReceived', statistic: 'Sum', threshold: 0, comparisonOperator: 'GreaterThanThreshold',
+    })]);
+  });
+
+  test('the dead-letter alarm points to a saved query that lists the crashed executions from the worker logs', () => {
+    const query = one('aws:cloudwatch/queryDefinition:QueryDefinition');
+    expect(query.inputs.logGroupNames).toEqual([one('aws:cloudwatch/logGroup:LogGroup', 'worker-logs').state.name]);
+    expect(query.inputs.queryString).toContain(`filter msg = '${CRASH_LOG_LINE}'`);
+    expect(query.inputs.queryString).toContain('executionId');
+    // The line the query filters on is the one the worker writes.
+    expect(readFileSync('worker/src/recovery.ts', 'utf8')).toContain(`'${CRASH_LOG_LINE}'`);
+    expect(alarm('NumberOfMessagesReceived')!.inputs.alarmDescription).toContain(query.inputs.name);
+  });
+
+  test('alarm notifications can be delivered: the topic is encrypted with a key CloudWatch may use', () => {
+    const topic = one('aws:sns/topic:Topic');
+    const key = one('aws:kms/key:Key');
+    // alias/aws/sns is the AWS-managed key, whose policy does not admit CloudWatch.
+    expect(topic.inputs.kmsMasterKeyId).toBe(key.state.arn);
+    const policy = parse(key.inputs.policy);
+    expect(policy.Statement).toEqual(expect.arrayContaining([expect.objectContaining({
+      Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']),
+    })]));
+    expect(key.inputs.enableKeyRotation).toBe(true);
   });
 
   test('every log group keeps its logs for a bounded time', () => {
@@ -367,7 +512,26 @@ describe('observability', () => {
 
   test('the dashboard plots backlog per worker with the same metric math', () => {
     const body = JSON.parse(one('aws:cloudwatch/dashboard:Dashboard').inputs.dashboardBody);
-    expect(JSON.stringify(body)).toContain('m1 / m2');
+    expect(JSON.stringify(body)).toContain('IF(m2 > 0, m1 / m2, m1)');
+  });
+});
+
+describe('replacements', () => {
+  test('what a change may replace is name-prefixed or auto-named, so the new one can exist beside the old', () => {
+    // Create-before-delete fails with "already exists" on a fixed physical name.
+    for (const type of ['aws:sqs/queue:Queue', 'aws:sns/topic:Topic', 'aws:ec2/launchTemplate:LaunchTemplate']) {
+      for (const r of ofType(resources, type)) {
+        expect(r.inputs.name).toBeUndefined();
+        expect(r.inputs.namePrefix).toMatch(/^playground-test-/);
+      }
+    }
+    for (const type of ['aws:lb/targetGroup:TargetGroup', 'aws:lb/loadBalancer:LoadBalancer', 'aws:ec2/securityGroup:SecurityGroup', 'aws:iam/role:Role', 'aws:kms/key:Key']) {
+      for (const r of ofType(resources, type)) expect(r.inputs.name).toBeUndefined();
+    }
+  });
+
+  test('tables keep fixed names: replacing one must fail rather than drop its data', () => {
+    for (const table of ofType(resources, 'aws:dynamodb/table:Table')) expect(table.inputs.name).toMatch(/^playground-test-\w+$/);
   });
 });
 
@@ -375,7 +539,7 @@ describe('stack outputs', () => {
   test('the stack exports the web URL, socket URL, queue URL, table names and dashboard URL', async () => {
     expect(await valueOf(program.webUrl as string)).toBe('https://d123.cloudfront.net');
     expect(await valueOf(program.socketUrl as string)).toBe(`wss://abc123.execute-api.${REGION}.amazonaws.com/live`);
-    expect(await valueOf(program.queueUrl as string)).toBe(`https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/playground-test-executions`);
+    expect(await valueOf(program.queueUrl as string)).toBe(`https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/playground-test-executions-1234`);
     expect(await valueOf(program.tableNames as object)).toEqual({ executions: 'playground-test-executions', outputs: 'playground-test-outputs', connections: 'playground-test-connections', snippets: 'playground-test-snippets' });
     expect(await valueOf(program.dashboardUrl as string)).toContain(`dashboards:name=playground-test`);
   });

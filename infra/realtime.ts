@@ -11,6 +11,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
+import { createHash } from 'node:crypto';
 
 /** Header names the gateway reads (gateway/src/integration.ts). */
 export const INTEGRATION_HEADERS = {
@@ -143,18 +144,28 @@ export class Realtime extends pulumi.ComponentResource {
     const stageDependsOn: pulumi.Resource[] = [];
     if (args.manageAccountLogRole) {
       // Access logging on WebSocket stages needs API Gateway's regional CloudWatch role.
+      // The setting is the whole region's, and deleting aws.apigateway.Account resets it:
+      // `pulumi destroy` would break every other API's logging. Both the setting and the
+      // role it names are therefore left in place on delete (docs/operations.md).
+      const retained = { parent: this, retainOnDelete: true };
       const role = new aws.iam.Role(`${name}-apigw-logs`, {
         assumeRolePolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
         managedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs'],
         tags: args.tags,
-      }, parent);
-      stageDependsOn.push(new aws.apigateway.Account(`${name}-apigw-account`, { cloudwatchRoleArn: role.arn }, parent));
+      }, retained);
+      stageDependsOn.push(new aws.apigateway.Account(`${name}-apigw-account`, { cloudwatchRoleArn: role.arn }, retained));
     }
 
-    // WebSocket stages do not auto-deploy: a new deployment whenever a route or integration changes.
+    // WebSocket stages do not auto-deploy: a new deployment whenever a route or an
+    // integration changes, its request parameters included (a new secret is only sent
+    // once deployed). They hold the secret, so the trigger is a digest of them.
     const deployment = new aws.apigatewayv2.Deployment(`${name}-deployment`, {
       apiId: this.api.id,
-      triggers: { routes: pulumi.all(routes.map((r) => (r as pulumi.CustomResource).id)).apply((ids) => ids.join(',')), integrations: pulumi.all(Object.values(integrations).map((i) => pulumi.all([i.id, i.integrationUri]))).apply(JSON.stringify) },
+      triggers: {
+        routes: pulumi.all(routes.map((r) => (r as pulumi.CustomResource).id)).apply((ids) => ids.join(',')),
+        integrations: pulumi.all(Object.values(integrations).map((i) => pulumi.all([i.id, i.integrationUri]))).apply(JSON.stringify),
+        requestParameters: requestParameters.apply(requestParametersDigest),
+      },
     }, { parent: this, dependsOn: routes });
     this.stage = new aws.apigatewayv2.Stage(`${name}-stage`, {
       apiId: this.api.id,
@@ -201,6 +212,12 @@ export class Realtime extends pulumi.ComponentResource {
 
     this.registerOutputs({ socketUrl: this.socketUrl, managementEndpoint: this.managementEndpoint });
   }
+}
+
+/** What the deployment's trigger holds for the integrations' request parameters: a digest, never the secret. */
+export function requestParametersDigest(parameters: Record<string, string>): string {
+  const sorted = Object.fromEntries(Object.entries(parameters).sort(([a], [b]) => a.localeCompare(b)));
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex');
 }
 
 /** DNS validation records for an ACM certificate, and the wait for it to be issued. */

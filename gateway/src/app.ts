@@ -25,8 +25,8 @@ export interface GatewayOptions {
   localEdge: boolean;
   /** With localEdge: the access key id @connections callers must sign with (else loopback only). */
   localEdgeAccessKeyId?: string;
-  /** Enables the integration routes API Gateway calls; absent, they do not exist. */
-  integrationSecret?: string;
+  /** Enables the integration routes API Gateway calls; absent, they do not exist. Several during a rotation. */
+  integrationSecret?: string | ReadonlyArray<string>;
   /** Folder of the web app's static build; skipped if it does not exist. */
   webRoot?: string;
   /** Socket URL the web app is told in /config.json; default: this host's /ws. */
@@ -68,6 +68,9 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
 
   app.get('/healthz', async (_req, reply) => {
     if (app.draining) return reply.code(503).send({ status: 'draining' });
+    // Behind API Gateway every call needs the secret: without one this gateway can only
+    // answer 404, so it must not count as healthy.
+    if (!opts.localEdge && !opts.integrationSecret) return reply.code(503).send({ status: 'no integration secret' });
     return { status: 'ok' };
   });
 

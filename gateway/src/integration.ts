@@ -13,7 +13,8 @@ import type { Caller, Handlers } from './handlers.ts';
 
 export interface IntegrationOptions {
   handlers: Handlers;
-  secret: string;
+  /** The secret API Gateway sends; during a rotation, the old and the new (docs/operations.md). */
+  secret: string | ReadonlyArray<string>;
 }
 
 export const INTEGRATION_HEADERS = {
@@ -25,8 +26,11 @@ export const INTEGRATION_HEADERS = {
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
 async function integration(app: FastifyInstance, opts: IntegrationOptions): Promise<void> {
-  if (!opts.secret || opts.secret.length < 16) throw new Error('The integration secret must be at least 16 characters (INTEGRATION_SECRET).');
-  const expected = digest(opts.secret);
+  const secrets = typeof opts.secret === 'string' ? [opts.secret] : [...opts.secret];
+  if (!secrets.length || secrets.some((secret) => !secret || secret.length < 16)) throw new Error('The integration secret must be at least 16 characters (INTEGRATION_SECRET).');
+  const expected = secrets.map(digest);
+  // Every candidate is compared, so the time taken does not tell which one matched.
+  const accepted = (given: string): boolean => expected.reduce((ok, e) => timingSafeEqual(digest(given), e) || ok, false);
   const { handlers } = opts;
 
   const callerOf = (req: FastifyRequest): Caller | undefined => {
@@ -41,7 +45,7 @@ async function integration(app: FastifyInstance, opts: IntegrationOptions): Prom
     api.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: LIMITS.maxFrameBytes }, (_req, body, done) => done(null, body));
     api.addHook('onRequest', async (req, reply) => {
       const given = req.headers[INTEGRATION_HEADERS.secret];
-      if (typeof given !== 'string' || !timingSafeEqual(digest(given), expected)) {
+      if (typeof given !== 'string' || !accepted(given)) {
         return reply.code(403).send({ message: 'Forbidden: missing or wrong integration secret.' });
       }
       if (!callerOf(req)) return reply.code(400).send({ message: `Header ${INTEGRATION_HEADERS.connectionId} is required.` });

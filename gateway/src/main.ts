@@ -36,7 +36,8 @@ async function main(): Promise<void> {
     managementEndpoint,
     localEdge,
     ...(localEdge && env.LOCAL_EDGE_ACCESS_KEY_ID ? { localEdgeAccessKeyId: env.LOCAL_EDGE_ACCESS_KEY_ID } : {}),
-    ...(env.INTEGRATION_SECRET ? { integrationSecret: env.INTEGRATION_SECRET } : {}),
+    // Comma-separated during a rotation: the old and the new secret (docs/operations.md).
+    ...(env.INTEGRATION_SECRET ? { integrationSecret: env.INTEGRATION_SECRET.split(',') } : {}),
     ...(env.WEB_ROOT ? { webRoot: env.WEB_ROOT } : {}),
     ...(env.PUBLIC_SOCKET_URL ? { publicSocketUrl: env.PUBLIC_SOCKET_URL } : {}),
     ...(env.IDLE_TIMEOUT_MS ? { idleTimeoutMs: readInt(env, 'IDLE_TIMEOUT_MS', 600_000, 1000, 7_200_000) } : {}),
