@@ -265,6 +265,5 @@ c.on('message', (m) => console.log(m));`);
     expect(run.stdout.trim()).toBe('ENETUNREACH');
   });
   if (!canUnshare) test.skip('SKIPPED: this machine forbids user namespaces, so the wrapper cannot be run here', () => {});
-  // The other half lives in the worker (owned elsewhere): fork(..., { execPath: process.env.SANDBOX_EXEC_PATH ?? process.execPath }).
-  test.todo('the worker forks its sandbox processes with SANDBOX_EXEC_PATH as execPath (worker/src/sandbox/pool.ts)');
+  // The other half is the worker's: SandboxPool forks through SANDBOX_EXEC_PATH (worker/src/sandbox/pool.test.ts).
 });

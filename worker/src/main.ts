@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const managementEndpoint = env.MANAGEMENT_ENDPOINT;
   if (!managementEndpoint) throw new ConfigError('MANAGEMENT_ENDPOINT is not set: the API Gateway management endpoint (locally, the gateway URL).');
   const concurrency = readInt(env, 'WORKER_CONCURRENCY', 4, 1, 64);
-  const sandbox = new SandboxPool({ size: concurrency, logger: log });
+  const sandbox = new SandboxPool({ size: concurrency, logger: log, ...(env.SANDBOX_EXEC_PATH ? { execPath: env.SANDBOX_EXEC_PATH } : {}) });
   await sandbox.start();
   const worker = new Worker({
     store: readStoreConfig(env),

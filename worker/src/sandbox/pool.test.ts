@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxPool } from './index.ts';
 import { collect } from './testkit.ts';
@@ -85,5 +87,24 @@ describe('SandboxPool', () => {
     expect(local.close()).toBe(first);
     await first;
     await expect(local.run({ executionId: 'x', language: 'javascript', code: '1', stdin: '', timeoutMs: 1000, memoryMb: 64, maxOutputBytes: 100 }, () => {})).rejects.toThrow(/closed/);
+  });
+});
+
+describe('SandboxPool with an execPath', () => {
+  it('starts every child through it (the cloud gives sandboxes a network namespace this way)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-exec-'));
+    const wrapper = join(dir, 'wrapper.sh');
+    const marks = join(dir, 'started');
+    writeFileSync(wrapper, `#!/bin/sh\necho started >> ${JSON.stringify(marks)}\nexec ${JSON.stringify(process.execPath)} "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    const pool = new SandboxPool({ size: 2, execPath: wrapper });
+    try {
+      await pool.start();
+      const r = await collect(pool, 'console.log("through the wrapper")');
+      expect(r.stdout).toBe('through the wrapper\n');
+      expect(existsSync(marks) && readFileSync(marks, 'utf8').trim().split('\n')).toEqual(['started', 'started']);
+    } finally {
+      await pool.close();
+    }
   });
 });

@@ -32,6 +32,12 @@ export interface SandboxPoolOptions {
   watchdogGraceMs?: number;
   /** After a cancel, how long the child has to confirm before it is killed. */
   cancelGraceMs?: number;
+  /**
+   * The program that starts each child in place of Node itself (`SANDBOX_EXEC_PATH`): on
+   * the cloud's workers a wrapper that gives the child a network namespace with only
+   * loopback, so a program that escaped its isolate reaches no network. Absent: Node.
+   */
+  execPath?: string;
 }
 
 /** A job as SandboxPool accepts it: the contract's fields plus optional limits. */
@@ -66,7 +72,7 @@ const CHILD_PATH = fileURLToPath(new URL('./child.ts', import.meta.url));
 const noopLogger: PoolLogger = { info() {}, warn() {}, error() {} };
 
 export class SandboxPool implements Sandbox {
-  readonly #opts: Required<Omit<SandboxPoolOptions, 'logger'>>;
+  readonly #opts: Required<Omit<SandboxPoolOptions, 'logger' | 'execPath'>> & Pick<SandboxPoolOptions, 'execPath'>;
   readonly #log: PoolLogger;
   readonly #slots = new Set<Slot>();
   readonly #queue: Run[] = [];
@@ -84,6 +90,7 @@ export class SandboxPool implements Sandbox {
       maxTimers: opts.maxTimers ?? 10_000,
       watchdogGraceMs: opts.watchdogGraceMs ?? 1_000,
       cancelGraceMs: opts.cancelGraceMs ?? 150,
+      ...(opts.execPath ? { execPath: opts.execPath } : {}),
     };
     this.#log = opts.logger ?? noopLogger;
   }
@@ -146,6 +153,7 @@ export class SandboxPool implements Sandbox {
     const child = fork(CHILD_PATH, [JSON.stringify(options)], {
       // Nothing of the worker's environment: no AWS_*, no tokens, no NODE_OPTIONS.
       env: {},
+      ...(this.#opts.execPath ? { execPath: this.#opts.execPath } : {}),
       execArgv: ['--no-node-snapshot', '--disable-warning=ExperimentalWarning'],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'json',
