@@ -32,6 +32,9 @@ const awkward = fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff', '\ufffe'
   '\u2028', '\u2029', '\u200f', '\u202e', '\u0301', '\ufeff', '😀', '𝔘', '中', 'é', '\\', '"', "'", '`', '$', '{', '\n', '\r', '\t', 'a');
 const anyText = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: awkward, maxLength: 40 }));
 
+/** A property runs many cases through real processes; on a busy machine that takes a while. */
+const PROPERTY_TIMEOUT_MS = 180_000;
+
 /** What Node writes for a string: UTF-8, a lone surrogate as U+FFFD. */
 const asNodePrints = (s: string) => s.toWellFormed();
 
@@ -44,7 +47,7 @@ describe('any string', () => {
       expect(result.status).toBe('succeeded');
       expect(stdoutOf(run.events())).toBe(`${asNodePrints(text)}\n`);
     }), { numRuns: 40 });
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('as stdin, reaches the program unchanged and prints as Node would print it', async () => {
     await fc.assert(fc.asyncProperty(anyText, async (text) => {
@@ -54,7 +57,7 @@ describe('any string', () => {
       // The first line proves the program saw the very string sent (lone surrogates included).
       expect(stdoutOf(run.events())).toBe(`${JSON.stringify(text)}\n${asNodePrints(text)}\n`);
     }), { numRuns: 40 });
-  });
+  }, PROPERTY_TIMEOUT_MS);
 });
 
 describe('cases properties found, kept as tests', () => {
@@ -88,7 +91,7 @@ describe('sizes in UTF-8 bytes', () => {
       expect((refused as { error: { message: string } }).error.message).toContain(`"${field}"`);
       if (ok.type === 'accepted') await client.waitFor((m) => m.type === 'result' && m.executionId === ok.executionId);
     }), { numRuns: 12 });
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('a frame of exactly 128 KiB is answered, one byte more closes the socket with 1009, whatever the character widths', async () => {
     await fc.assert(fc.asyncProperty(fc.constantFrom(...units), async (fill) => {
@@ -106,7 +109,7 @@ describe('sizes in UTF-8 bytes', () => {
       other.send(frameOf(1));
       expect((await other.closed).code).toBe(1009);
     }), { numRuns: 4 });
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('output split for frames never splits a character: 1 MiB of mixed widths arrives whole', async () => {
     await fc.assert(fc.asyncProperty(fc.array(fc.constantFrom(...units), { minLength: 1, maxLength: 4 }), async (mix) => {
@@ -119,7 +122,7 @@ describe('sizes in UTF-8 bytes', () => {
       for (const o of outputs) expect(o.data.isWellFormed()).toBe(true);
       expect(stdoutOf(run.events())).toBe(`${unit.repeat(times)}\n`);
     }), { numRuns: 6 });
-  });
+  }, PROPERTY_TIMEOUT_MS);
 });
 
 describe('any frame', () => {
@@ -177,7 +180,7 @@ describe('any frame', () => {
     } finally {
       db.destroy();
     }
-  });
+  }, PROPERTY_TIMEOUT_MS);
 });
 
 describe('any sequence of runs, cancels, resumes and reconnects', () => {
@@ -256,5 +259,5 @@ describe('any sequence of runs, cancels, resumes and reconnects', () => {
         for (const c of sockets) if (c.open) c.ws.terminate();
       }
     }), { numRuns: 6 });
-  });
+  }, PROPERTY_TIMEOUT_MS);
 });
