@@ -97,13 +97,19 @@ export class BenchSocket {
   }
 
   #onMessage(text: string): void {
-    const now = performance.now();
-    let m: Record<string, unknown>;
+    let parsed: Record<string, unknown>;
     try {
-      m = JSON.parse(text) as Record<string, unknown>;
+      parsed = JSON.parse(text) as Record<string, unknown>;
     } catch {
       return;
     }
+    // A batch frame stands for its events, each as if it had come alone, at the same moment.
+    const now = performance.now();
+    if (parsed.type === 'batch' && Array.isArray(parsed.events)) for (const m of parsed.events as Array<Record<string, unknown>>) this.#onOne(m, now);
+    else this.#onOne(parsed, now);
+  }
+
+  #onOne(m: Record<string, unknown>, now: number): void {
     const type = m.type as string;
     if (type === 'accepted' || type === 'rejected' || type === 'error') {
       const p = this.#requests.get(m.requestId as string);

@@ -4,7 +4,7 @@
  * and waits for conditions instead of sleeping.
  */
 import WebSocket from 'ws';
-import type { ExecutionEvent, ResultMessage, RunMessage, ServerMessage } from '@playground/shared';
+import { unbatch, type ExecutionEvent, type ResultMessage, type RunMessage, type ServerMessage } from '@playground/shared';
 
 export interface RunHandle {
   executionId: string;
@@ -24,7 +24,8 @@ export class TestClient {
   private constructor(ws: WebSocket) {
     this.ws = ws;
     ws.on('message', (data) => {
-      this.messages.push(JSON.parse(data.toString()) as ServerMessage);
+      // A batch frame stands for its events, each as if it had come alone.
+      this.messages.push(...unbatch(JSON.parse(data.toString()) as ServerMessage));
       for (const wake of this.#waiters) wake();
     });
     this.closed = new Promise((resolve) => ws.once('close', (code, reason) => {

@@ -45,6 +45,21 @@ describe('a run over the local stack', () => {
     expect(result.stats.wallMs).toBeGreaterThanOrEqual(0);
   });
 
+  it('a hello world reaches the client as accepted and a batch of started, output and result (one frame, or two on a busy host)', async () => {
+    const client = await connect();
+    const frames: string[] = [];
+    client.ws.on('message', (data) => frames.push(String(data)));
+    const run = await client.run("console.log('one frame')");
+    await run.result();
+    const mine = frames.map((f) => JSON.parse(f) as { type: string; events?: Array<{ type: string }> });
+    const types = mine.flatMap((m) => (m.type === 'batch' ? m.events!.map((e) => e.type) : [m.type]));
+    expect(types).toEqual(['accepted', 'started', 'output', 'result']);
+    // One frame unless this busy machine held the program past the first batch (12 ms).
+    console.log(`hello world frames after accepted: ${mine.length - 1}`);
+    expect(mine[1]!.type).toBe('batch');
+    expect(mine.length).toBeLessThanOrEqual(3);
+  });
+
   it('a program with emoji, astral letters and U+FFFE/U+FFFF in its code and stdin runs and prints them', async () => {
     // Regression: the queue refused such bodies and the run was answered `unavailable`.
     const client = await connect();

@@ -146,9 +146,7 @@ export function createHandlers(services: GatewayServices): Handlers {
       item = (await executions.rebind(item.executionId, caller.connectionId)) ?? item;
     }
     const replay = await executions.storedEvents(item, msg.afterSeq ?? 0);
-    for (const event of replay) {
-      if ((await delivery.post(caller.connectionId, event)) === 'gone') break;
-    }
+    if (replay.length) await delivery.postAll(caller.connectionId, replay);
     return { type: 'ack', action: 'resume', executionId: item.executionId, ...(msg.requestId ? { requestId: msg.requestId } : {}) };
   }
 

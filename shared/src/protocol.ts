@@ -174,6 +174,17 @@ export const AckMessage = Type.Object({
   executionId: Type.String(),
 });
 
+/**
+ * Added form: several numbered messages of one execution in one frame, in seq order,
+ * each exactly as it would come alone. A short run's `started`, output and `result`
+ * arrive as one frame (one management-API post) instead of three. Every client must
+ * accept it: take each of `events` as if it had arrived by itself.
+ */
+export const BatchMessage = Type.Object({
+  type: Type.Literal('batch'),
+  events: Type.Array(Type.Union([StartedMessage, OutputMessage, ResultMessage]), { minItems: 2 }),
+});
+
 export type AcceptedMessage = Static<typeof AcceptedMessage>;
 export type RejectedMessage = Static<typeof RejectedMessage>;
 export type StartedMessage = Static<typeof StartedMessage>;
@@ -184,8 +195,12 @@ export type PongMessage = Static<typeof PongMessage>;
 export type SharedMessage = Static<typeof SharedMessage>;
 export type SnippetMessage = Static<typeof SnippetMessage>;
 export type AckMessage = Static<typeof AckMessage>;
+export type BatchMessage = Static<typeof BatchMessage>;
 /** Messages that belong to one execution's numbered stream. */
 export type ExecutionEvent = StartedMessage | OutputMessage | ResultMessage;
 export type ServerMessage =
   | AcceptedMessage | RejectedMessage | StartedMessage | OutputMessage | ResultMessage
-  | ErrorMessage | PongMessage | SharedMessage | SnippetMessage | AckMessage;
+  | ErrorMessage | PongMessage | SharedMessage | SnippetMessage | AckMessage | BatchMessage;
+
+/** The messages a server message stands for: a batch's events, or itself. */
+export const unbatch = (message: ServerMessage): ServerMessage[] => (message.type === 'batch' ? message.events : [message]);

@@ -38,10 +38,7 @@ export type MessageOutcome = 'finished' | 'duplicate' | 'busy_elsewhere' | 'inva
 
 /** Sends an execution's stored messages again (clients keep each seq once). */
 async function resend(deps: ExecutionDeps, item: ExecutionItem): Promise<void> {
-  for (const event of await deps.executions.storedEvents(item)) {
-    const sent = await deps.delivery.post(item.connectionId, event).catch(() => 'gone' as const);
-    if (sent === 'gone') return;
-  }
+  await deps.delivery.postAll(item.connectionId, await deps.executions.storedEvents(item)).catch(() => 'gone' as const);
 }
 
 export async function processMessage(deps: ExecutionDeps, message: Message): Promise<MessageOutcome> {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
-import type { ExecutionEvent, ResultMessage, ServerMessage } from '@playground/shared';
+import { unbatch, type ExecutionEvent, type ResultMessage, type ServerMessage } from '@playground/shared';
 import type { ExecutionItem, ExecutionSignals, ExecutionStore } from '@playground/shared/executions';
 import type { Delivery } from '@playground/shared/delivery';
 import { Publisher, RESULT_NOT_STORED, type StopReason } from './publisher.ts';
@@ -41,9 +41,10 @@ class FakeStore {
 
 class FakeDelivery {
   sent: Array<{ connectionId: string; seq: number; type: string }> = [];
+  frames = 0;
   async post(connectionId: string, message: ServerMessage): Promise<'sent'> {
-    const event = message as ExecutionEvent;
-    this.sent.push({ connectionId, seq: event.seq, type: event.type });
+    this.frames += 1;
+    for (const event of unbatch(message) as ExecutionEvent[]) this.sent.push({ connectionId, seq: event.seq, type: event.type });
     return 'sent';
   }
 }
@@ -58,7 +59,7 @@ function publisherWith(store: FakeStore, delivery: FakeDelivery, overrides: Part
   const executions = { appendOutput: store.appendOutput.bind(store), finish: store.finish.bind(store), signals: store.getSignals.bind(store) } as unknown as ExecutionStore;
   const publisher = new Publisher({
     item: { ...item, leaseExpiresAt: Date.now() + 15_000 }, startSeq: 1, owner: 'w1', executions, delivery: delivery as unknown as Delivery,
-    log: pino({ level: 'silent' }), leaseMs: 15_000, onStop: (reason) => stops.push(reason), batchMs: 1, ...overrides,
+    log: pino({ level: 'silent' }), leaseMs: 15_000, onStop: (reason) => stops.push(reason), batchMs: 1, startedHoldMs: 1, firstBatchMs: 1, ...overrides,
   });
   return { publisher, stops };
 }
@@ -69,6 +70,29 @@ const until = async (done: () => boolean) => {
 };
 
 describe('the publisher', () => {
+  it('sends a run that ends within the batching window as one frame: started, output and result', async () => {
+    const store = new FakeStore();
+    const delivery = new FakeDelivery();
+    const { publisher } = publisherWith(store, delivery, { batchMs: 50, startedHoldMs: 50, firstBatchMs: 50 });
+    publisher.started(0);
+    publisher.output({ stream: 'stdout', data: 'hello\n' });
+    expect(await publisher.finish(body)).toBe(true);
+    expect(delivery.frames).toBe(1);
+    expect(delivery.sent.map((s) => [s.type, s.seq])).toEqual([['started', 1], ['output', 2], ['result', 3]]);
+    expect(store.pieces).toEqual([]);
+  });
+
+  it('sends started alone once the batching window passes with nothing to go with it', async () => {
+    const store = new FakeStore();
+    const delivery = new FakeDelivery();
+    const { publisher } = publisherWith(store, delivery, { startedHoldMs: 5 });
+    publisher.started(0);
+    await until(() => delivery.sent.length === 1);
+    expect(delivery.sent).toEqual([{ connectionId: 'c1', seq: 1, type: 'started' }]);
+    await publisher.finish(body);
+    expect(delivery.frames).toBe(2);
+  });
+
   it('stores started with the first piece and numbers output and result after it', async () => {
     const store = new FakeStore();
     const delivery = new FakeDelivery();
@@ -171,6 +195,8 @@ describe('the publisher', () => {
     };
     const { publisher } = publisherWith(store, delivery, { onGone: (c) => gone.push(c) });
     publisher.started(0);
+    // started goes out alone after its hold, and its post to c1 hangs.
+    await new Promise((resolve) => setTimeout(resolve, 20));
     store.signals = { ...store.signals, connectionId: 'c2' };
     await publisher.watch();
     answerOld();

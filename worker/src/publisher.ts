@@ -14,9 +14,9 @@
  * writes, not thousands).
  */
 import type { Logger } from 'pino';
-import { LIMITS, type ExecutionEvent, type OutputMessage, type ResultMessage } from '@playground/shared';
+import { LIMITS, unbatch, type ExecutionEvent, type OutputMessage, type ResultMessage, type ServerMessage } from '@playground/shared';
 import { isRefusedWrite, type ExecutionItem, type ExecutionSignals, type ExecutionStore } from '@playground/shared/executions';
-import type { Delivery } from '@playground/shared/delivery';
+import { packFrames, type Delivery } from '@playground/shared/delivery';
 import type { SandboxOutput } from './sandbox/types.ts';
 
 export type StopReason = 'cancelled' | 'lease_lost' | 'output_refused';
@@ -37,6 +37,10 @@ export interface PublisherOptions {
   onStop: (reason: StopReason) => void;
   batchMs?: number;
   steadyBatchMs?: number;
+  /** How long `started` waits for company before it is sent alone. */
+  startedHoldMs?: number;
+  /** How long the first output waits for more (and for the run's end) before it is stored and sent. */
+  firstBatchMs?: number;
 }
 
 export const RESULT_NOT_STORED = {
@@ -46,6 +50,16 @@ export const RESULT_NOT_STORED = {
 
 /** Waits before posting a message again after the SDK's own retries failed. */
 const POST_RETRY_DELAYS_MS = [250, 1000];
+
+/**
+ * `started` waits this long for the run's first messages: long enough for a hello world
+ * to start its isolate, print and end (a few ms of sandbox time, more on a busy host),
+ * short enough that a silent program's client soon knows it runs.
+ */
+const STARTED_HOLD_MS = 50;
+
+/** The first output batch of a run: a hello world's output and end arrive together. */
+const FIRST_BATCH_MS = 12;
 
 /** Writes of a run that go after `batchMs`; later ones wait `steadyBatchMs`. */
 const FAST_WRITES = 32;
@@ -79,8 +93,15 @@ export class Publisher {
   #gone = false;
   #pending: SandboxOutput[] = [];
   #pendingBytes = 0;
-  /** `started`, posted at once and stored with the first write. */
+  /** `started`, stored with the first write. */
   #unstored: ExecutionEvent[] = [];
+  /**
+   * `started` while it waits to share a frame with what follows it: a short run's
+   * started, output and result reach the client as one frame, one post. Sent alone
+   * after `startedHoldMs` if nothing came to go with it.
+   */
+  #heldStart: ExecutionEvent | undefined;
+  #startTimer: NodeJS.Timeout | undefined;
   #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> | undefined;
   #writes = 0;
@@ -127,13 +148,17 @@ export class Publisher {
     return { ...body, executionId: this.#o.item.executionId, seq: ++this.#seq } as unknown as T;
   }
 
-  /** Sends `started` right away: its seq is already reserved in the store. */
+  /**
+   * Sends `started` with the first messages that follow within `startedHoldMs`, or alone
+   * after it: its seq is already reserved in the store, so it needs no write of its own.
+   */
   started(queuedMs: number): void {
     const event: ExecutionEvent = {
       type: 'started', executionId: this.#o.item.executionId, seq: this.#o.startSeq, queuedMs, attempt: this.#o.item.attempt,
     };
     this.#unstored.push(event);
-    this.#post([event]);
+    this.#heldStart = event;
+    this.#startTimer = setTimeout(() => this.#post([]), this.#o.startedHoldMs ?? STARTED_HOLD_MS);
   }
 
   output(chunk: SandboxOutput): void {
@@ -149,7 +174,10 @@ export class Publisher {
       this.#flush();
       return;
     }
-    const wait = this.#writes < FAST_WRITES ? (this.#o.batchMs ?? LIMITS.outputBatchMs) : (this.#o.steadyBatchMs ?? STEADY_BATCH_MS);
+    const batchMs = this.#o.batchMs ?? LIMITS.outputBatchMs;
+    // The first batch waits a little longer: most programs print and end within it, and
+    // then started, output and result go out as one frame, after one write.
+    const wait = this.#writes === 0 ? Math.max(batchMs, this.#o.firstBatchMs ?? FIRST_BATCH_MS) : this.#writes < FAST_WRITES ? batchMs : (this.#o.steadyBatchMs ?? STEADY_BATCH_MS);
     this.#timer ??= setTimeout(() => this.#flush(), wait);
   }
 
@@ -287,6 +315,7 @@ export class Publisher {
   /** Waits for the write in flight and the posts queued so far; what is pending stays unsent. */
   async settle(): Promise<void> {
     this.#ending = true;
+    this.#post([]);
     clearTimeout(this.#timer);
     this.#timer = undefined;
     while (this.#writing) await this.#writing;
@@ -320,22 +349,29 @@ export class Publisher {
   }
 
   #post(events: ExecutionEvent[]): void {
+    if (this.#heldStart) {
+      events = [this.#heldStart, ...events];
+      this.#heldStart = undefined;
+      clearTimeout(this.#startTimer);
+    }
+    if (events.length === 0) return;
     this.#sends = this.#sends.then(() => this.#postNow(events)).catch((err: unknown) => this.#o.log.error({ err }, 'publishing failed'));
   }
 
+  /** Posts in as few frames as fit (see packFrames), in order. */
   async #postNow(events: ExecutionEvent[]): Promise<void> {
-    for (const event of events) {
+    for (const frame of packFrames(events)) {
       if (this.#gone) return;
-      await this.#postOne(event);
+      await this.#postOne(frame);
     }
   }
 
-  async #postOne(event: ExecutionEvent): Promise<void> {
+  async #postOne(frame: ServerMessage): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const to = this.#connectionId;
       try {
         // A rebind may land while this post is on its way: only the connection posted to is gone.
-        if ((await this.#o.delivery.post(to, event)) === 'gone') {
+        if ((await this.#o.delivery.post(to, frame)) === 'gone') {
           // The client left; the run goes on and is stored for `resume`. Posting stops
           // until a resume moves delivery elsewhere, so a gone socket costs one call.
           if (to === this.#connectionId) this.#gone = true;
@@ -347,7 +383,7 @@ export class Publisher {
         // lost to a passing fault. Past them delivery is best effort: the store holds
         // every message for resume.
         if (attempt >= POST_RETRY_DELAYS_MS.length) {
-          this.#o.log.warn({ err, seq: event.seq }, 'post failed');
+          this.#o.log.warn({ err, seq: unbatch(frame).map((e) => (e as ExecutionEvent).seq) }, 'post failed');
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, POST_RETRY_DELAYS_MS[attempt]));

@@ -357,6 +357,15 @@ export class PlaygroundClient {
       return;
     }
     if (!message || typeof message !== 'object') return;
+    // A batch frame stands for its events, each as if it had come alone.
+    if (message.type === 'batch') {
+      for (const event of Array.isArray(message.events) ? message.events : []) this.#onServerMessage(event);
+      return;
+    }
+    this.#onServerMessage(message);
+  }
+
+  #onServerMessage(message: ServerMessage): void {
     switch (message.type) {
       case 'accepted': {
         const tracked = this.#runs.get(message.requestId);
