@@ -4,6 +4,8 @@ import { Execution } from './execution.ts';
 export interface ConnectOptions extends Omit<ClientOptions, 'url'> {
   /** How long `connect` waits for the first socket to open before it gives up. */
   connectTimeoutMs?: number;
+  /** How many failed attempts in a row (refused, unreachable) `connect` accepts before it gives up. */
+  connectAttempts?: number;
 }
 
 /** A connection to the playground: start runs, share and load snippets. */
@@ -47,20 +49,28 @@ export class Playground {
  * `connectTimeoutMs`). From then on the connection heals by itself.
  */
 export function connect(url: ClientOptions['url'], options: ConnectOptions = {}): Promise<Playground> {
-  const { connectTimeoutMs = 10_000, onStateChange, ...rest } = options;
+  const { connectTimeoutMs = 10_000, connectAttempts = 3, onStateChange, ...rest } = options;
+  const where = typeof url === 'string' ? url : 'the playground';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const fail = (why: string) => {
+      clearTimeout(timer);
       connection.close();
-      reject(new Error(`could not connect to ${typeof url === 'string' ? url : 'the playground'} within ${connectTimeoutMs} ms`));
-    }, connectTimeoutMs);
+      reject(new Error(`could not connect to ${where}: ${why}`));
+    };
+    const timer = setTimeout(() => fail(`no socket opened within ${connectTimeoutMs} ms`), connectTimeoutMs);
+    let connected = false;
     const connection = new Connection({
       ...rest,
       url,
       onStateChange: (state, attempts) => {
         onStateChange?.(state, attempts);
+        if (connected) return;
         if (state === 'connected') {
+          connected = true;
           clearTimeout(timer);
           resolve(new Playground(connection));
+        } else if (attempts >= connectAttempts && !connection.closed) {
+          fail(`${attempts} attempts failed`);
         }
       },
     });
