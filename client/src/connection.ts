@@ -52,6 +52,11 @@ export interface ClientOptions {
   pingIntervalMs?: number;
   /** How long share/load/ping wait for their answer. */
   requestTimeoutMs?: number;
+  /**
+   * Reconnect after a close the client did not ask for (default). Without, a close ends
+   * the client: unfinished runs are lost (`closed`), as a raw socket would have it.
+   */
+  reconnect?: boolean;
   /** Send a run refused `rate_limited` again after the `retryAfterMs` it names. */
   retryRateLimited?: boolean;
   random?: () => number;
@@ -85,6 +90,8 @@ export interface RunHandlers {
 export interface RunHandle {
   readonly requestId: string;
   readonly executionId: string | undefined;
+  /** The resume token from `accepted`: whoever holds it can follow the run from any socket. */
+  readonly token: string | undefined;
   cancel(): void;
 }
 
@@ -162,6 +169,7 @@ export class Connection {
       gapMs: 1_500,
       pingIntervalMs: 60_000,
       requestTimeoutMs: 15_000,
+      reconnect: true,
       retryRateLimited: false,
       random: Math.random,
       ...options,
@@ -255,6 +263,9 @@ export class Connection {
       get executionId() {
         return tracked.executionId;
       },
+      get token() {
+        return tracked.token;
+      },
       cancel: () => this.#cancel(tracked),
     };
   }
@@ -344,7 +355,8 @@ export class Connection {
       if (this.#socket !== socket) return;
       this.#socket = null;
       clearInterval(this.#pingTimer);
-      this.#scheduleReconnect();
+      if (this.#options.reconnect) this.#scheduleReconnect();
+      else this.close();
     };
   }
 

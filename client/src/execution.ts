@@ -79,6 +79,11 @@ export class Execution implements AsyncIterable<ExecutionEvent> {
     return this.#handle?.executionId;
   }
 
+  /** The resume token from `accepted`. */
+  get token(): string | undefined {
+    return this.#handle?.token;
+  }
+
   /** Whether the result (or a failure) has arrived. */
   get finished(): boolean {
     return this.#finished;

@@ -162,3 +162,15 @@ describe('the onMessage hook', () => {
     connection.close();
   });
 });
+
+describe('without reconnect', () => {
+  it('a close ends the client: unfinished runs are lost and no new socket is opened', async () => {
+    const { pg, sockets } = await setup({ reconnect: false });
+    const run = pg.run({ language: 'javascript', code: '1' });
+    sockets.last.drop();
+    vi.advanceTimersByTime(60_000);
+    expect(sockets.sockets).toHaveLength(1);
+    await expect(run.result).rejects.toMatchObject({ kind: 'lost', code: 'closed' });
+    expect(pg.state).toBe('offline');
+  });
+});
