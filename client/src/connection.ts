@@ -48,7 +48,7 @@ export interface ClientOptions {
   offlineAfter?: number;
   /** How long an out-of-order event waits for the missing `seq` before it is skipped. */
   gapMs?: number;
-  /** Keep-alive ping interval, well under the 10-minute idle timeout. */
+  /** Keep-alive ping interval, well under the 10-minute idle timeout; 0 sends none. */
   pingIntervalMs?: number;
   /** How long share/load/ping wait for their answer. */
   requestTimeoutMs?: number;
@@ -395,6 +395,7 @@ export class Connection {
     }
     for (const request of this.#requests.values()) send(request.message);
     clearInterval(this.#pingTimer);
+    if (this.#options.pingIntervalMs <= 0) return;
     this.#pingTimer = setInterval(() => {
       if (this.#socket === socket && socket.readyState === OPEN) send({ action: 'ping' });
     }, this.#options.pingIntervalMs);
