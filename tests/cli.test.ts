@@ -134,6 +134,23 @@ describe('playground run', () => {
   });
 });
 
+describe('the built package', () => {
+  it('runs a program from plain Node through dist/index.js, with the platform WebSocket', async () => {
+    const library = fileURLToPath(new URL('../client/dist/index.js', import.meta.url));
+    const script = `import { connect } from ${JSON.stringify(library)};
+      const pg = await connect(${JSON.stringify(stack.socketUrl)});
+      const run = pg.run({ language: 'javascript', code: 'console.log(40 + 2)' });
+      const { status } = await run.result;
+      console.log(status, run.stdout.trim());
+      pg.close();`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script]);
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    const status = await new Promise((resolve) => child.on('close', resolve));
+    expect([status, stdout]).toEqual([0, 'succeeded 42\n']);
+  });
+});
+
 describe('playground share', () => {
   it('prints a share link on the web app that serves the socket', async () => {
     const out = await cli(['share', 'hello.js'], { files: { 'hello.js': "console.log('hi')" } });

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '@playground/local';
 import { connect, type ConnectOptions, type Playground, type ServerMessage } from '@playground/client';
+import WS from 'ws';
 import { startRelay, type Relay } from './proxy.ts';
 
 let stack: LocalStack;
@@ -106,6 +107,13 @@ describe('the client against the local stack', () => {
     } finally {
       relay.delayAcceptedMs = 0;
     }
+  });
+
+  it('accepts a WebSocket constructor for runtimes without one (ws here)', async () => {
+    const pg = await client(stack.socketUrl, { WebSocket: WS });
+    const run = pg.run({ language: 'javascript', code: "console.log('via ws')" });
+    expect((await run.result).status).toBe('succeeded');
+    expect(run.stdout).toBe('via ws\n');
   });
 
   it('share and load round-trip a snippet; ping answers', async () => {

@@ -191,9 +191,3 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 function isFileError(err: unknown): err is { code: string; path: string } {
   return typeof err === 'object' && err !== null && 'path' in err && 'code' in err;
 }
-
-if (import.meta.main) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
-}
