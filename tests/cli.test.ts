@@ -3,7 +3,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -135,6 +135,11 @@ describe('playground run', () => {
 });
 
 describe('the built package', () => {
+  it('has a library that needs nothing of Node, so browsers can load it', () => {
+    const library = readFileSync(fileURLToPath(new URL('../client/dist/index.js', import.meta.url)), 'utf8');
+    expect(library).not.toMatch(/from ["'](node:|@playground|@sinclair)/);
+  });
+
   it('runs a program from plain Node through dist/index.js, with the platform WebSocket', async () => {
     const library = fileURLToPath(new URL('../client/dist/index.js', import.meta.url));
     const script = `import { connect } from ${JSON.stringify(library)};

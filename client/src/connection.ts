@@ -232,18 +232,6 @@ export class Connection {
     void this.#connect();
   }
 
-  /**
-   * Closes the current socket as a network failure would (code 4000), so the client
-   * reconnects and resumes: for tests of exactly that, and for a user's "reconnect".
-   */
-  dropSocket(): void {
-    const socket = this.#socket;
-    if (!socket) return;
-    socket.close(4000, 'dropped by the client');
-    // Platform sockets report the close asynchronously; act on it now.
-    socket.onclose?.({ code: 4000, reason: 'dropped by the client' });
-  }
-
   run(request: RunRequest, handlers: RunHandlers): RunHandle {
     const requestId = this.#nextId('r');
     const message: RunMessage = { action: 'run', requestId, ...request };
