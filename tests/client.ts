@@ -11,7 +11,11 @@ import type { ExecutionEvent, ResultMessage, RunMessage, ServerMessage } from '@
 export interface RunHandle {
   executionId: string;
   token: string;
-  /** The run's events, each seq once, in seq order. */
+  /**
+   * The run's events as they came on the wire, each seq once, in arrival order: not the
+   * client's ordered view, so that a test can still see a second `result` (another seq)
+   * that the client would hide.
+   */
   events(): ExecutionEvent[];
   result(timeoutMs?: number): Promise<ResultMessage>;
 }
@@ -124,7 +128,7 @@ export class TestClient {
     return {
       executionId,
       token: execution.token!,
-      events: () => [...execution.events],
+      events: () => this.eventsOf(executionId),
       result: (timeoutMs = 30_000) => {
         const { promise, reject } = Promise.withResolvers<never>();
         const timer = setTimeout(() => reject(new Error(`no result for ${executionId} within ${timeoutMs} ms; last messages: ${JSON.stringify(this.messages.slice(-5))}`)), timeoutMs);
