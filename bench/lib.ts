@@ -1,19 +1,21 @@
 /**
- * What the benchmark and the load tool share: a lean protocol client that can keep
- * thousands of runs in flight (tests/client.ts keeps every message and scans them, fine
- * for tests, quadratic here), distribution statistics, process memory from /proc, the
+ * What the benchmark and the load tool share: a socket that can keep thousands of runs
+ * in flight and time every message (tests/client.ts keeps every message and scans them,
+ * fine for tests, quadratic here), distribution statistics, process memory from /proc, the
  * machine's description and a progress line for long phases.
  */
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import WebSocket from 'ws';
+import { Connection, type SocketLike } from '@playground/client';
+import type { Language, ServerMessage } from '@playground/shared';
 
 export interface RunOutcome {
   executionId: string;
   status: string;
   /** `run` frame sent -> `accepted` received, ms. */
   acceptMs: number;
-  /** `run` frame sent -> `started` received, ms (NaN if it came before `accepted`). */
+  /** `run` frame sent -> `started` received, ms. */
   startedMs: number;
   /** `run` frame sent -> `result` received, ms. */
   latencyMs: number;
@@ -25,27 +27,11 @@ export interface RunOutcome {
   results: number;
 }
 
-interface Pending {
-  sentAt: number;
-  acceptedAt?: number;
-  executionId?: string;
-  resolve: (outcome: RunOutcome) => void;
-  reject: (err: Error) => void;
-  onOutput?: ((data: string, receivedAt: number) => void) | undefined;
-  timer: NodeJS.Timeout;
-}
-
-interface Execution {
-  stdout: string;
+/** What arrived on the wire for one execution, before the client orders and de-duplicates. */
+interface Arrivals {
   /** Distinct result seqs (a redelivered result repeats its seq; the protocol says drop it). */
-  results: number;
-  seen: Set<number>;
-  duplicates: number;
-  result?: { status: string; at: number; wallMs: number; queuedMs: number };
+  resultSeqs: Set<number>;
   startedAt?: number;
-  request?: Pending;
-  /** Outputs that came before `accepted` told us whose they are. */
-  early: Array<[string, number]>;
 }
 
 export class RunRejected extends Error {
@@ -57,133 +43,113 @@ export class RunRejected extends Error {
   }
 }
 
-let counter = 0;
-
-/** One socket speaking the protocol; any number of runs in flight on it. */
+/**
+ * One socket speaking the protocol through `@playground/client` (no reconnect, no
+ * keep-alive pings: what is measured is the service), any number of runs in flight on
+ * it. Its message hook stamps every message with its arrival time, before ordering, so
+ * latencies are arrival times, and counts results as they came on the wire, so a
+ * duplicated or missing result is seen even though the client would hide it.
+ */
 export class BenchSocket {
   readonly ws: WebSocket;
-  readonly #requests = new Map<string, Pending>();
-  readonly #executions = new Map<string, Execution>();
-  /** Every execution this socket had accepted, with how many results each got. */
-  readonly accepted = new Map<string, Execution>();
+  readonly connection: Connection;
+  /** Every execution this socket had accepted, with what arrived for it. */
+  readonly accepted = new Map<string, Arrivals>();
   closed = false;
+  readonly #arrivals = new Map<string, Arrivals>();
+  readonly #arrivedAt = new WeakMap<object, number>();
 
-  private constructor(ws: WebSocket) {
+  private constructor(ws: WebSocket, connection: Connection) {
     this.ws = ws;
-    ws.on('message', (data) => this.#onMessage(String(data)));
+    this.connection = connection;
     ws.on('close', () => {
       this.closed = true;
-      for (const [id, p] of this.#requests) {
-        clearTimeout(p.timer);
-        p.reject(new Error(`socket closed with run ${id} pending`));
-      }
-      this.#requests.clear();
-    });
-    ws.on('error', () => {});
-  }
-
-  static connect(url: string, localAddress?: string, timeoutMs = 20_000): Promise<BenchSocket> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { ...(localAddress ? { localAddress } : {}), perMessageDeflate: false, handshakeTimeout: timeoutMs });
-      ws.once('open', () => resolve(new BenchSocket(ws)));
-      ws.once('error', reject);
     });
   }
 
-  #execution(id: string): Execution {
-    let e = this.#executions.get(id);
-    if (!e) this.#executions.set(id, (e = { stdout: '', results: 0, seen: new Set(), duplicates: 0, early: [] }));
+  static async connect(url: string, localAddress?: string, timeoutMs = 20_000): Promise<BenchSocket> {
+    let ws: WebSocket | undefined;
+    let socket: BenchSocket | undefined;
+    const opened = Promise.withResolvers<void>();
+    const connection = new Connection({
+      url,
+      reconnect: false,
+      pingIntervalMs: 0,
+      createSocket: (target) => {
+        ws = new WebSocket(target, { ...(localAddress ? { localAddress } : {}), perMessageDeflate: false, handshakeTimeout: timeoutMs });
+        ws.once('open', () => opened.resolve());
+        ws.once('error', (err) => opened.reject(err));
+        return ws as unknown as SocketLike;
+      },
+      onMessage: (message, receivedAt) => socket!.#onMessage(message, receivedAt),
+    });
+    connection.start();
+    socket = new BenchSocket(ws!, connection);
+    await opened.promise;
+    return socket;
+  }
+
+  #execution(id: string): Arrivals {
+    let e = this.#arrivals.get(id);
+    if (!e) this.#arrivals.set(id, (e = { resultSeqs: new Set() }));
     return e;
   }
 
-  #onMessage(text: string): void {
-    let parsed: Record<string, unknown>;
-    try {
-      parsed = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      return;
-    }
-    // A batch frame stands for its events, each as if it had come alone, at the same moment.
-    const now = performance.now();
-    if (parsed.type === 'batch' && Array.isArray(parsed.events)) for (const m of parsed.events as Array<Record<string, unknown>>) this.#onOne(m, now);
-    else this.#onOne(parsed, now);
+  #onMessage(message: ServerMessage, receivedAt: number): void {
+    this.#arrivedAt.set(message, receivedAt);
+    if (message.type === 'started') this.#execution(message.executionId).startedAt ??= receivedAt;
+    else if (message.type === 'result') this.#execution(message.executionId).resultSeqs.add(message.seq);
+    else if (message.type === 'accepted') this.accepted.set(message.executionId, this.#execution(message.executionId));
   }
 
-  #onOne(m: Record<string, unknown>, now: number): void {
-    const type = m.type as string;
-    if (type === 'accepted' || type === 'rejected' || type === 'error') {
-      const p = this.#requests.get(m.requestId as string);
-      if (!p) return;
-      this.#requests.delete(m.requestId as string);
-      if (type !== 'accepted') {
-        clearTimeout(p.timer);
-        const error = m.error as { code: string; message: string };
-        return p.reject(new RunRejected(error.code, error.message));
-      }
-      p.acceptedAt = now;
-      p.executionId = m.executionId as string;
-      const e = this.#execution(p.executionId);
-      e.request = p;
-      this.accepted.set(p.executionId, e);
-      for (const [data, at] of e.early.splice(0)) p.onOutput?.(data, at);
-      if (e.result) this.#settle(p.executionId, e);
-      return;
-    }
-    if (type !== 'output' && type !== 'result' && type !== 'started') return;
-    const e = this.#execution(m.executionId as string);
-    if (type === 'started') {
-      e.startedAt ??= now;
-      return;
-    }
-    if (e.seen.has(m.seq as number)) {
-      e.duplicates += 1;
-      return;
-    }
-    e.seen.add(m.seq as number);
-    if (type === 'output') {
-      if (m.stream === 'stdout') e.stdout += m.data as string;
-      if (e.request) e.request.onOutput?.(m.data as string, now);
-      else e.early.push([m.data as string, now]);
-    } else {
-      e.results += 1;
-      if (e.results === 1) {
-        const stats = (m.stats ?? {}) as { wallMs?: number; queuedMs?: number };
-        e.result = { status: m.status as string, at: now, wallMs: stats.wallMs ?? NaN, queuedMs: stats.queuedMs ?? NaN };
-        if (e.request) this.#settle(m.executionId as string, e);
-      }
-    }
-  }
-
-  #settle(executionId: string, e: Execution): void {
-    const p = e.request!;
-    clearTimeout(p.timer);
-    p.resolve({
-      executionId, status: e.result!.status, acceptMs: p.acceptedAt! - p.sentAt, latencyMs: e.result!.at - p.sentAt, stdout: e.stdout, results: e.results,
-      startedMs: e.startedAt !== undefined ? e.startedAt - p.sentAt : NaN, wallMs: e.result!.wallMs, queuedMs: e.result!.queuedMs,
-    });
-  }
-
-  /** Sends a run; resolves at its result. `onOutput` sees each output chunk as it arrives. */
+  /** Sends a run; resolves at its result. `onOutput` sees each output chunk (in seq order) with its arrival time. */
   run(code: string, opts: { language?: string; timeoutMs?: number; onOutput?: (data: string, receivedAt: number) => void; waitMs?: number } = {}): Promise<RunOutcome> {
-    const requestId = `b-${++counter}`;
     return new Promise((resolve, reject) => {
+      const sentAt = performance.now();
+      let acceptedAt = NaN;
+      let stdout = '';
+      const handle = this.connection.run({
+        language: (opts.language ?? 'javascript') as Language, code, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+      }, {
+        onAccepted: () => {
+          acceptedAt = performance.now();
+        },
+        onEvent: (event) => {
+          const at = this.#arrivedAt.get(event) ?? performance.now();
+          if (event.type === 'output') {
+            if (event.stream === 'stdout') stdout += event.data;
+            opts.onOutput?.(event.data, at);
+          } else if (event.type === 'result') {
+            clearTimeout(timer);
+            const e = this.#execution(event.executionId);
+            resolve({
+              executionId: event.executionId, status: event.status, acceptMs: acceptedAt - sentAt, latencyMs: at - sentAt, stdout, results: e.resultSeqs.size,
+              startedMs: e.startedAt !== undefined ? e.startedAt - sentAt : NaN, wallMs: event.stats.wallMs, queuedMs: event.stats.queuedMs,
+            });
+          }
+        },
+        onRejected: (error) => {
+          clearTimeout(timer);
+          reject(new RunRejected(error.code, error.message));
+        },
+        onLost: () => {
+          clearTimeout(timer);
+          reject(new Error(`socket closed with run ${handle.requestId} pending`));
+        },
+      });
       const timer = setTimeout(() => {
-        this.#requests.delete(requestId);
-        reject(new Error(`no result within ${opts.waitMs ?? 60_000} ms (run ${requestId})`));
+        reject(new Error(`no result within ${opts.waitMs ?? 60_000} ms (run ${handle.requestId})`));
       }, opts.waitMs ?? 60_000);
-      this.#requests.set(requestId, { sentAt: performance.now(), resolve, reject, onOutput: opts.onOutput, timer });
-      this.ws.send(JSON.stringify({
-        action: 'run', requestId, language: opts.language ?? 'javascript', code, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
-      }));
     });
   }
 
   /** Executions accepted on this socket that did not get exactly one result. */
   unfinished(): Array<{ executionId: string; results: number }> {
-    return [...this.accepted].filter(([, e]) => e.results !== 1).map(([executionId, e]) => ({ executionId, results: e.results }));
+    return [...this.accepted].filter(([, e]) => e.resultSeqs.size !== 1).map(([executionId, e]) => ({ executionId, results: e.resultSeqs.size }));
   }
 
   close(): void {
+    this.connection.close();
     this.ws.terminate();
   }
 }

@@ -1,14 +1,21 @@
 /**
- * A WebSocket client for tests that speaks the protocol as any client would: it keeps
- * every message, groups execution messages by id (they may arrive before `accepted`),
- * and waits for conditions instead of sleeping.
+ * The tests' client: `@playground/client`'s Connection (the one implementation of the
+ * protocol) over a `ws` socket, without reconnecting, plus what tests need on top: every
+ * message as it arrived (duplicates and all), waiting for conditions instead of sleeping,
+ * and raw frames for tests of what the service does with malformed ones.
  */
 import WebSocket from 'ws';
-import { unbatch, type ExecutionEvent, type ResultMessage, type RunMessage, type ServerMessage } from '@playground/shared';
+import { Connection, Playground, RunError, type SocketLike } from '@playground/client';
+import type { ExecutionEvent, ResultMessage, RunMessage, ServerMessage } from '@playground/shared';
 
 export interface RunHandle {
   executionId: string;
   token: string;
+  /**
+   * The run's events as they came on the wire, each seq once, in arrival order: not the
+   * client's ordered view, so that a test can still see a second `result` (another seq)
+   * that the client would hide.
+   */
   events(): ExecutionEvent[];
   result(timeoutMs?: number): Promise<ResultMessage>;
 }
@@ -17,17 +24,17 @@ let counter = 0;
 
 export class TestClient {
   readonly ws: WebSocket;
+  readonly connection: Connection;
+  readonly playground: Playground;
+  /** Every message received, in arrival order, before ordering and de-duplication. */
   readonly messages: ServerMessage[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
   #waiters = new Set<() => void>();
 
-  private constructor(ws: WebSocket) {
+  private constructor(ws: WebSocket, connection: Connection) {
     this.ws = ws;
-    ws.on('message', (data) => {
-      // A batch frame stands for its events, each as if it had come alone.
-      this.messages.push(...unbatch(JSON.parse(data.toString()) as ServerMessage));
-      for (const wake of this.#waiters) wake();
-    });
+    this.connection = connection;
+    this.playground = new Playground(connection);
     this.closed = new Promise((resolve) => ws.once('close', (code, reason) => {
       for (const wake of this.#waiters) wake();
       resolve({ code, reason: reason.toString() });
@@ -35,18 +42,34 @@ export class TestClient {
   }
 
   static async connect(url: string, options: { localAddress?: string } = {}): Promise<TestClient> {
-    const ws = new WebSocket(url, options);
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
+    let client: TestClient | undefined;
+    let ws: WebSocket | undefined;
+    const opened = Promise.withResolvers<void>();
+    const connection = new Connection({
+      url,
+      reconnect: false,
+      createSocket: (target) => {
+        ws = new WebSocket(target, options);
+        ws.once('open', () => opened.resolve());
+        ws.once('error', (err) => opened.reject(err));
+        return ws as unknown as SocketLike;
+      },
+      onMessage: (message) => {
+        client!.messages.push(message);
+        for (const wake of client!.#waiters) wake();
+      },
     });
-    return new TestClient(ws);
+    connection.start();
+    client = new TestClient(ws!, connection);
+    await opened.promise;
+    return client;
   }
 
   get open(): boolean {
     return this.ws.readyState === WebSocket.OPEN;
   }
 
+  /** Sends a frame as it is: an object as JSON, a string or a Buffer untouched (malformed ones included). */
   send(message: unknown): void {
     this.ws.send(typeof message === 'string' || Buffer.isBuffer(message) ? message : JSON.stringify(message));
   }
@@ -84,7 +107,7 @@ export class TestClient {
     return this.waitFor<T>((m) => 'requestId' in m && m.requestId === requestId, timeoutMs);
   }
 
-  /** The execution's messages as a client keeps them: by seq, each seq once (delivery is at least once). */
+  /** The execution's messages as received, each seq once (delivery is at least once), in arrival order. */
   eventsOf(executionId: string): ExecutionEvent[] {
     const bySeq = new Map<number, ExecutionEvent>();
     for (const m of this.messages) {
@@ -93,21 +116,29 @@ export class TestClient {
     return [...bySeq.values()];
   }
 
-  /** Submits a run; throws with the reply if it was not accepted. */
-  async run(code: string, extra: Partial<RunMessage> = {}): Promise<RunHandle> {
-    const reply = await this.request({ action: 'run', language: 'javascript', code, ...extra });
-    if (reply.type !== 'accepted') throw new Error(`run not accepted: ${JSON.stringify(reply)}`);
-    const { executionId, token } = reply;
+  /** Submits a run through the client; throws with the refusal if it was not accepted. */
+  async run(code: string, extra: Partial<Omit<RunMessage, 'action' | 'requestId' | 'code'>> = {}): Promise<RunHandle> {
+    const execution = this.playground.run({ language: 'javascript', code, ...extra });
+    let executionId: string;
+    try {
+      executionId = await execution.accepted;
+    } catch (err) {
+      throw err instanceof RunError ? new Error(`run not accepted: ${err.message}`) : err;
+    }
     return {
       executionId,
-      token,
+      token: execution.token!,
       events: () => this.eventsOf(executionId),
-      result: (timeoutMs = 30_000) => this.waitFor<ResultMessage>((m) => m.type === 'result' && m.executionId === executionId, timeoutMs),
-    } as RunHandle;
+      result: (timeoutMs = 30_000) => {
+        const { promise, reject } = Promise.withResolvers<never>();
+        const timer = setTimeout(() => reject(new Error(`no result for ${executionId} within ${timeoutMs} ms; last messages: ${JSON.stringify(this.messages.slice(-5))}`)), timeoutMs);
+        return Promise.race([execution.result, promise]).finally(() => clearTimeout(timer));
+      },
+    };
   }
 
   close(): Promise<{ code: number; reason: string }> {
-    this.ws.close();
+    this.connection.close();
     return this.closed;
   }
 }

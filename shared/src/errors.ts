@@ -1,5 +1,5 @@
 /**
- * The one catalogue of the protocol's error codes (../PROTOCOL.md "Error codes").
+ * The one catalogue of the protocol's error codes (docs/protocol.md, "Error codes").
  * Messages are templates: `%s` is replaced, in order, by the arguments of `protocolError`.
  */
 export const ERRORS = {

@@ -1,5 +1,5 @@
 /**
- * The wire protocol (../PROTOCOL.md) as schemas, with the TypeScript types derived from
+ * The wire protocol (docs/protocol.md) as schemas, with the TypeScript types derived from
  * them. Client messages are a union on `action`, server messages a union on `type`.
  * Only optional fields and new actions may be added; nothing is ever renamed.
  */

@@ -1,7 +1,8 @@
 /**
- * The wire protocol as the browser sees it. Types come from `@playground/shared`
- * (type-only: nothing from the server packages enters the bundle); LIMITS is a pure
- * module, safe to bundle, so the settings popover offers exactly the server's ranges.
+ * The wire protocol as the browser sees it. Types come from `@playground/client` (which
+ * takes them, type-only, from the protocol's schemas: nothing from the server packages
+ * enters the bundle); LIMITS is a pure module, safe to bundle, so the settings popover
+ * offers exactly the server's ranges.
  */
 export type {
   AcceptedMessage,
@@ -20,5 +21,5 @@ export type {
   SnippetMessage,
   StartedMessage,
   Status,
-} from '@playground/shared/protocol';
+} from '@playground/client';
 export { LIMITS } from '@playground/shared/limits';
