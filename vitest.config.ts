@@ -14,6 +14,7 @@ export default defineConfig({
             '{shared,gateway,worker,local,client}/src/**/*.test.ts',
             'tests/**/*.test.ts',
             'infra/**/*.test.ts',
+            'bench/**/*.test.ts',
           ],
           pool: 'forks',
           testTimeout: 30_000,

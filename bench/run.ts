@@ -29,6 +29,8 @@ import {
   BenchSocket, calibrationMs, childrenOf, closedLoop, cpuMs, endProgress, machine, openSockets, progressLine, rssKiB, sleep, summarize, type Summary,
 } from './lib.ts';
 import { simulatePolling } from './polling.ts';
+import { countRequests, type RequestCount } from './requests.ts';
+import { PRICES, costPerMillionRuns, requestsByKind } from './cost.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -463,6 +465,8 @@ async function idleSockets(stack: LocalStack, idleHello: Summary) {
 
 async function main(): Promise<void> {
   const began = performance.now();
+  step('AWS requests per run, counted (a stack of its own that records every SDK call)');
+  results.requests = await countRequests({ hello: quick ? 10 : 50, stream: quick ? 2 : 5, fails: quick ? 10 : 50 });
   step(`starting the local stack (${WORKERS} workers x ${CONCURRENCY})`);
   const stack = await startLocalStack({
     workers: WORKERS,
@@ -511,6 +515,7 @@ async function main(): Promise<void> {
   step('polling baseline (simulated in virtual time)');
   const fl = results.floor as Awaited<ReturnType<typeof floor>>;
   results.pollingBaseline = simulatePolling({ runs: SIZES.helloRuns, serviceMs: (results.helloWorld as Summary).p50, workers: WORKERS });
+  results.cost = costs(results);
   results.totalRuns = totalRuns;
   results.durationSeconds = Math.round((performance.now() - began) / 1000);
   results.loadAverageAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
@@ -521,6 +526,20 @@ async function main(): Promise<void> {
   writeFileSync(new URL('./results-latest.json', import.meta.url), JSON.stringify(results, null, 2));
   console.log(table(results, fl));
   step(`JSON in bench/results-${stamp}.json (and bench/results-latest.json)`);
+}
+
+/**
+ * Dollars per million runs for each counted program, with the CPU per run measured under
+ * the 50-socket load (gateway; worker with its sandboxes), on the dev stack's instance types.
+ */
+function costs(r: Record<string, any>) {
+  const load = (r.throughput as any[] | undefined)?.[0]?.cpuMsPerRun;
+  const cpu = load ? { gatewayMs: load.gateway, workerMs: load.workers + load.sandboxes } : { gatewayMs: 0, workerMs: 0 };
+  const fleet = { gatewayInstanceType: 't3.small', workerInstanceType: 't3.medium' };
+  return {
+    prices: { region: PRICES.region, date: PRICES.date }, fleet, cpu,
+    programs: (r.requests as RequestCount[]).map((c) => ({ program: c.program, ...costPerMillionRuns(requestsByKind(c.perRun), cpu, fleet) })),
+  };
 }
 
 const ms = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '-' : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(1)} ms`);
@@ -542,6 +561,11 @@ export function table(r: Record<string, any>, fl: Record<string, any>): string {
   if (cf) {
     const c = cf.calls;
     row('floor: CPU of one run (all processes)', ms(cf.perRunMs), '', `at most ${cf.ceilingRunsPerSecond} runs/s on ${cf.cores} cores; CPU ms: PutItem ${c.putItem}, Query ${c.queryPending}, SendMessage ${c.sendMessage}, Receive+Delete ${c.receiveAndDelete}, claim ${c.claim}, final write ${c.finish}, PostToConnection ${c.postToConnection} (x3), fresh isolate + run ${cf.isolate}`);
+  }
+  for (const c of r.requests ?? []) {
+    const cost = r.cost?.programs.find((p: any) => p.program === c.program);
+    const perApi = Object.entries(c.perRun).map(([k, v]) => `${k.split('/')[1]!.replace(/Command$/, '')} ${v}`).join(', ');
+    row(`AWS requests per run: ${c.program} (${c.runs} runs, one at a time)`, String(c.total), '', `gateway ${c.byRole.gateway}, worker ${c.byRole.worker}: ${perApi}${cost ? `; $${cost.total} per million runs (API Gateway ${cost.apiGateway}, SQS ${cost.sqs}, DynamoDB ${cost.dynamodb}, EC2 ${cost.ec2})` : ''}`);
   }
   const h = r.helloWorld;
   row(`hello world end to end, idle, ${h.n} runs`, ms(h.p50), ms(h.p99), `${(h.p50 / fl.minimalPathP50).toFixed(1)}x the minimal path, ${(h.p50 / fl.bareIsolate.p50).toFixed(1)}x the bare isolate`);

@@ -17,6 +17,7 @@ import { ExecutionStore, isFinal, ttlFrom, type ExecutionItem } from '@playgroun
 import { encodeQueueMessage, queueMessageFor } from '@playground/shared/queue';
 import type { Delivery } from '@playground/shared/delivery';
 import { parseFrame } from './frames.ts';
+import { RecentRuns } from './recent-runs.ts';
 import type { SnippetStore } from './stores.ts';
 import type { ConnectionStore } from '@playground/shared/connections';
 import type { RateLimits } from './rate-limits.ts';
@@ -62,6 +63,7 @@ function hintsOf(data: string | Buffer, binary: boolean): { requestId?: string; 
 export function createHandlers(services: GatewayServices): Handlers {
   const { executions, connections, snippets, sqs, queueUrl, delivery, limits, log } = services;
   const now = services.now ?? Date.now;
+  const recentRuns = new RecentRuns(limits.options.activeRunsPerSocket);
 
   async function run(caller: Caller, msg: Extract<ClientMessage, { action: 'run' }>): Promise<ServerMessage> {
     limits.takeRun(caller);
@@ -85,12 +87,15 @@ export function createHandlers(services: GatewayServices): Handlers {
       ttl: ttlFrom(createdAt),
     };
     const cap = limits.options.activeRunsPerSocket;
+    // Only a socket that reached its cap in this gateway's last minute can be full: the
+    // store's count is asked for then alone (see recent-runs.ts).
+    const mayBeFull = recentRuns.note(caller.connectionId, createdAt) >= cap;
     // The row, the queue message and the count of this socket's earlier unfinished runs
     // go out side by side, so a run waits for one round trip before a worker can take
     // it. The message carries the run: a worker that claims it before the row lands
     // creates the row from it. A run refused after all is withdrawn.
     const [pending, row, sent] = await Promise.allSettled([
-      executions.countPending(caller.connectionId, createdAt),
+      mayBeFull ? executions.countPending(caller.connectionId, createdAt) : Promise.resolve(0),
       executions.create(item),
       sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeQueueMessage(queueMessageFor(item)) })),
     ]);
@@ -176,6 +181,7 @@ export function createHandlers(services: GatewayServices): Handlers {
     },
     async disconnect(caller) {
       limits.forget(caller);
+      recentRuns.forget(caller.connectionId);
       await connections.delete(caller.connectionId);
     },
     async message(caller, data, binary) {

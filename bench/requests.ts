@@ -1,0 +1,89 @@
+/**
+ * Requests per run by API, counted, not estimated: a stack of its own whose gateway and
+ * workers record every AWS SDK call (infra/testing/record-aws-calls.ts, the same
+ * recorder the IAM test uses), then programs run one after another and each call in the
+ * window is counted against them. Receives and deletes are counted as they happen, so a
+ * long poll that returns for a run counts for that run, and batched deletes count by the
+ * share of the batch.
+ */
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startLocalStack } from '@playground/local';
+import { BenchSocket, endProgress, progressLine } from './lib.ts';
+
+export const PROGRAMS = {
+  hello: "console.log('Hello, world!')",
+  stream: 'for (let i = 0; i < 20; i++) { console.log(i); await new Promise((r) => setTimeout(r, 100)); }',
+  fails: "throw new Error('boom')",
+} as const;
+
+export type CountedProgram = keyof typeof PROGRAMS;
+
+export interface RequestCount {
+  program: CountedProgram;
+  runs: number;
+  /** `Client/Command` -> calls per run, for the gateway and the workers together. */
+  perRun: Record<string, number>;
+  byRole: { gateway: number; worker: number };
+  total: number;
+}
+
+const RECORDER = resolve(import.meta.dirname, '../infra/testing/record-aws-calls.ts');
+
+export async function countRequests(runs: Record<CountedProgram, number>): Promise<RequestCount[]> {
+  const file = join(mkdtempSync(join(tmpdir(), 'bench-calls-')), 'calls.jsonl');
+  const lines = () => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean) : []);
+  const stack = await startLocalStack({
+    workers: 1,
+    workerConcurrency: 4,
+    env: { NODE_OPTIONS: `--import ${RECORDER}`, RECORD_AWS_CALLS: file, LOG_LEVEL: 'warn' },
+  });
+  const socket = await BenchSocket.connect(stack.socketUrl);
+  const counts: RequestCount[] = [];
+  try {
+    // One run first, so connection set-up and warm-up calls are not counted.
+    await socket.run(PROGRAMS.hello);
+    await new Promise((r) => setTimeout(r, 500));
+    for (const program of Object.keys(PROGRAMS) as CountedProgram[]) {
+      const n = runs[program];
+      const before = lines().length;
+      for (let i = 0; i < n; i++) {
+        progressLine(`[bench] requests per run: ${program} ${i + 1}/${n}`);
+        await socket.run(PROGRAMS[program], { timeoutMs: 10_000 });
+      }
+      // Deletes are batched and posts trail the result: let them land in this window.
+      await new Promise((r) => setTimeout(r, 500));
+      const calls = lines().slice(before).map((l) => JSON.parse(l) as { role: string; client: string; command: string });
+      const perRun: Record<string, number> = {};
+      const byRole = { gateway: 0, worker: 0 };
+      for (const c of calls) {
+        if (c.role !== 'gateway' && c.role !== 'worker') continue;
+        // The document client sends through the DynamoDB client: count the call once.
+        if (c.client === 'DynamoDBClient' && calls.length && c.command.endsWith('ItemCommand')) continue;
+        const key = `${c.client.replace(/Document/, '')}/${c.command}`;
+        perRun[key] = (perRun[key] ?? 0) + 1 / n;
+        byRole[c.role] += 1 / n;
+      }
+      const total = Object.values(perRun).reduce((a, b) => a + b, 0);
+      counts.push({
+        program, runs: n,
+        perRun: Object.fromEntries(Object.entries(perRun).map(([k, v]) => [k, Math.round(v * 100) / 100])),
+        byRole: { gateway: Math.round(byRole.gateway * 100) / 100, worker: Math.round(byRole.worker * 100) / 100 },
+        total: Math.round(total * 100) / 100,
+      });
+    }
+    endProgress();
+    return counts;
+  } finally {
+    socket.close();
+    await stack.close();
+  }
+}
+
+if (import.meta.main) {
+  countRequests({ hello: 20, stream: 3, fails: 20 }).then((c) => console.log(JSON.stringify(c, null, 2)), (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

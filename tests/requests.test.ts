@@ -1,0 +1,27 @@
+/**
+ * AWS requests per run, counted from every SDK call the gateway and workers make
+ * (bench/requests.ts): a regression here is money in the cloud and CPU on this machine.
+ */
+import { describe, expect, it } from 'vitest';
+import { countRequests } from '../bench/requests.ts';
+
+describe('AWS requests per run', () => {
+  it('a hello world costs the gateway a row and a message, and the worker a claim, a final write and one post', async () => {
+    const counts = await countRequests({ hello: 6, stream: 1, fails: 6 });
+    const hello = counts.find((c) => c.program === 'hello')!;
+    console.log(`requests per run: ${JSON.stringify(counts.map((c) => ({ program: c.program, total: c.total, byRole: c.byRole })))}`);
+    expect(hello.perRun).toMatchObject({
+      'DynamoDBClient/PutCommand': 1,
+      'SQSClient/SendMessageCommand': 1,
+      'DynamoDBClient/UpdateCommand': 2,
+      'ApiGatewayManagementApiClient/PostToConnectionCommand': 1,
+    });
+    // A quiet socket's runs skip the per-socket count on the store's index.
+    expect(hello.perRun['DynamoDBClient/QueryCommand']).toBeUndefined();
+    expect(hello.byRole.gateway).toBe(2);
+    // One run at a time: its receive and its delete are its own (under load they are shared).
+    expect(hello.total).toBeLessThanOrEqual(7);
+    const fails = counts.find((c) => c.program === 'fails')!;
+    expect(fails.total).toBeLessThanOrEqual(7);
+  }, 120_000);
+});
