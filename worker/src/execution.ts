@@ -30,9 +30,18 @@ export interface ExecutionDeps {
   owner: string;
   log: Logger;
   timing: Timing;
-  /** How often a running execution checks the store for cancel and rebinding. */
+  /** How often a running execution checks the store for cancel and rebinding (default: watchInterval). */
   watchMs?: number;
 }
+
+/**
+ * How often a running execution reads its row for a cancel or a resume: every 100 ms for
+ * its first 2 s (a person who clicks Stop on a short run sees it stop at once), then
+ * every 400 ms (a 30 s run costs 90 reads instead of 300; Stop still answers within half
+ * a second, and a resume loses nothing either way: the worker resends what it stored
+ * since its last look).
+ */
+export const watchInterval = (elapsedMs: number): number => (elapsedMs < 2_000 ? 100 : 400);
 
 export type MessageOutcome = 'finished' | 'duplicate' | 'busy_elsewhere' | 'invalid' | 'lease_lost' | 'retry';
 
@@ -105,7 +114,7 @@ async function runClaimed(deps: ExecutionDeps, message: Message, item: Execution
   publisher.started(queuedMs);
   lease.start();
   // While it runs, watch the row for a cancel, a resume onto another socket, or a lost lease.
-  const stopWatching = repeat(() => publisher.watch().catch((err: unknown) => log.warn({ err }, 'watch failed')), deps.watchMs ?? 100);
+  const stopWatching = repeat(() => publisher.watch().catch((err: unknown) => log.warn({ err }, 'watch failed')), deps.watchMs ?? watchInterval);
 
   let outcome: SandboxOutcome;
   try {

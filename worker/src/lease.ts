@@ -26,8 +26,13 @@ export interface LeaseKeeperOptions {
   log: Logger;
 }
 
-/** Calls `step` every `ms` after the previous call settled, until stopped: never overlapping itself. */
-export function repeat(step: () => Promise<void>, ms: number): () => Promise<void> {
+/**
+ * Calls `step` every `ms` after the previous call settled, until stopped: never
+ * overlapping itself. `ms` may be a function of the time since the start.
+ */
+export function repeat(step: () => Promise<void>, ms: number | ((elapsedMs: number) => number)): () => Promise<void> {
+  const start = Date.now();
+  const interval = typeof ms === 'number' ? () => ms : () => ms(Date.now() - start);
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -35,7 +40,7 @@ export function repeat(step: () => Promise<void>, ms: number): () => Promise<voi
     if (stopped) return;
     timer = setTimeout(() => {
       running = step().finally(schedule);
-    }, ms);
+    }, interval());
   };
   schedule();
   return async () => {

@@ -229,3 +229,10 @@ describe('the publisher', () => {
     publisher.renewed(Date.now());
   });
 });
+
+describe('the watch', () => {
+  it.each([[0, 100], [1_999, 100], [2_000, 400], [29_000, 400]])('%d ms into a run looks every %d ms', async (elapsed, interval) => {
+    const { watchInterval } = await import('./execution.ts');
+    expect(watchInterval(elapsed)).toBe(interval);
+  });
+});
