@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as protocol from '@playground/shared/protocol';
-import { ERRORS } from '@playground/shared/errors';
+import { ERROR_EXAMPLES } from '@playground/shared/errors';
 import { LIMITS } from '@playground/shared/limits';
 
 export const ASYNCAPI_PATH = fileURLToPath(new URL('../docs/asyncapi.json', import.meta.url));
@@ -61,7 +61,7 @@ export function asyncApiDocument(): Record<string, unknown> {
       payload: { $ref: `#/components/schemas/${name}` },
     };
   }
-  const errorCodes = Object.entries(ERRORS).map(([code, message]) => `- \`${code}\`: ${message}`).join('\n');
+  const errorCodes = Object.entries(ERROR_EXAMPLES).map(([code, message]) => `- \`${code}\`: ${message}`).join('\n');
   return {
     asyncapi: '3.0.0',
     info: {

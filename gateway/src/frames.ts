@@ -3,7 +3,7 @@
  * exactly what was wrong (which field, which limit). Never throws anything else.
  */
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { CLIENT_SCHEMAS, LIMITS, protocolError, type ClientAction, type ClientMessage } from '@playground/shared';
+import { CLIENT_SCHEMAS, LIMITS, errors, type ClientAction, type ClientMessage } from '@playground/shared';
 
 import type { TypeCheck } from '@sinclair/typebox/compiler';
 import type { TSchema } from '@sinclair/typebox';
@@ -15,26 +15,26 @@ const CHECKS: Record<ClientAction, TypeCheck<TSchema>> = Object.fromEntries(
 const isAction = (value: unknown): value is ClientAction => typeof value === 'string' && Object.hasOwn(CHECKS, value);
 
 export function parseFrame(data: string | Buffer, binary: boolean): ClientMessage {
-  if (binary) throw protocolError('bad_frame', 'binary frames are not accepted');
+  if (binary) throw errors.badFrame('binary frames are not accepted');
   const text = typeof data === 'string' ? data : data.toString('utf8');
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw protocolError('bad_frame', 'it is not valid JSON');
+    throw errors.badFrame('it is not valid JSON');
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw protocolError('bad_frame', `it is ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}, not an object`);
+    throw errors.badFrame(`it is ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}, not an object`);
   }
   const action = (value as { action?: unknown }).action;
-  if (action === undefined) throw protocolError('invalid_request', 'Field "action" is required: one of run, cancel, resume, ping, share, load.');
-  if (!isAction(action)) throw protocolError('unknown_action', JSON.stringify(action).slice(0, 80));
+  if (action === undefined) throw errors.missingAction();
+  if (!isAction(action)) throw errors.unknownAction(JSON.stringify(action).slice(0, 80));
   const check = CHECKS[action];
   if (!check.Check(value)) {
     const first = check.Errors(value).First();
     const field = first?.path.replace(/^\//, '').replace(/\//g, '.') || 'message';
     const got = first && first.value !== undefined ? ` (got ${JSON.stringify(first.value)?.slice(0, 40)})` : '';
-    throw protocolError('invalid_request', `Field "${field}" is invalid: ${first?.message ?? 'does not match the schema'}${got}.`);
+    throw errors.invalidRequest(`Field "${field}" is invalid: ${first?.message ?? 'does not match the schema'}${got}.`);
   }
   const message = value as ClientMessage;
   if (message.action === 'run' || message.action === 'share') {
@@ -47,6 +47,6 @@ export function parseFrame(data: string | Buffer, binary: boolean): ClientMessag
 function checkSize(field: string, text: string, max: number): void {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > max) {
-    throw protocolError('too_large', `Field "${field}" is ${bytes} bytes; the limit is ${max} bytes (${max / 1024} KiB). Shorten it.`);
+    throw errors.tooLarge(field, bytes, max);
   }
 }

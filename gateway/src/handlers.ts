@@ -10,7 +10,7 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from 'pino';
 import {
-  LIMITS, ProtocolError, hashToken, newExecutionId, newToken, protocolError, snippetIdFor, tokenMatches,
+  LIMITS, ProtocolError, errors, hashToken, newExecutionId, newToken, snippetIdFor, tokenMatches,
   type ClientMessage, type ExecutionEvent, type ResultMessage, type ServerMessage,
 } from '@playground/shared';
 import { ExecutionStore, isFinal, ttlFrom, type ExecutionItem } from '@playground/shared/executions';
@@ -112,8 +112,8 @@ export function createHandlers(services: GatewayServices): Handlers {
         return true;
       });
       if (withdrawn) {
-        if (failure) throw protocolError('unavailable', sent === failure ? 'queue' : 'execution store');
-        throw protocolError('rate_limited', `this socket already has ${cap} runs queued or running; wait for one to finish`, 1000);
+        if (failure) throw errors.unavailable(sent === failure ? 'queue' : 'execution store');
+        throw errors.rateLimited(`this socket already has ${cap} runs queued or running; wait for one to finish`, 1000);
       }
     }
     return { type: 'accepted', requestId: msg.requestId, executionId, token };
@@ -121,7 +121,7 @@ export function createHandlers(services: GatewayServices): Handlers {
 
   async function cancel(caller: Caller, msg: Extract<ClientMessage, { action: 'cancel' }>): Promise<ServerMessage> {
     const item = await executions.get(msg.executionId);
-    if (!item || item.connectionId !== caller.connectionId) throw protocolError('not_found', msg.executionId);
+    if (!item || item.connectionId !== caller.connectionId) throw errors.executionNotFound(msg.executionId);
     const ack: ServerMessage = { type: 'ack', action: 'cancel', executionId: item.executionId, ...(msg.requestId ? { requestId: msg.requestId } : {}) };
     if (isFinal(item.status)) return ack;
     if (item.status === 'queued') {
@@ -142,7 +142,7 @@ export function createHandlers(services: GatewayServices): Handlers {
 
   async function resume(caller: Caller, msg: Extract<ClientMessage, { action: 'resume' }>): Promise<ServerMessage> {
     let item = await executions.get(msg.executionId);
-    if (!item || !tokenMatches(msg.token, item.tokenHash)) throw protocolError('not_found', msg.executionId);
+    if (!item || !tokenMatches(msg.token, item.tokenHash)) throw errors.executionNotFound(msg.executionId);
     if (!isFinal(item.status)) {
       // Rebind first, then read what is stored: a message stored before the rebind is
       // in the replay; the worker sends one stored after it (or stored since it last saw
@@ -169,7 +169,7 @@ export function createHandlers(services: GatewayServices): Handlers {
       }
       case 'load': {
         const snippet = await snippets.get(msg.snippetId);
-        if (!snippet) throw protocolError('not_found', `snippet ${msg.snippetId}`);
+        if (!snippet) throw errors.snippetNotFound(msg.snippetId);
         return { type: 'snippet', requestId: msg.requestId, snippetId: snippet.snippetId, language: snippet.language, code: snippet.code, ...(snippet.stdin ? { stdin: snippet.stdin } : {}) };
       }
     }
@@ -192,7 +192,7 @@ export function createHandlers(services: GatewayServices): Handlers {
       } catch (err) {
         const hints = msg ? { requestId: msg.requestId, isRun: msg.action === 'run' } : hintsOf(data, binary);
         const requestId = hints.requestId;
-        const error = err instanceof ProtocolError ? err : protocolError('internal', 'unexpected error');
+        const error = err instanceof ProtocolError ? err : errors.internal('unexpected error');
         if (!(err instanceof ProtocolError)) log.error({ err, connectionId: caller.connectionId, action: msg?.action }, 'handler failed');
         if (hints.isRun && requestId !== undefined) return { type: 'rejected', requestId, error: error.toBody() };
         return { type: 'error', ...(requestId !== undefined ? { requestId } : {}), error: error.toBody() };

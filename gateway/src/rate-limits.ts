@@ -3,7 +3,7 @@
  * source address, and a cap on sockets per address. A gateway fleet multiplies the
  * per-address figures by its size; API Gateway's stage throttling bounds the total.
  */
-import { protocolError } from '@playground/shared';
+import { errors } from '@playground/shared';
 import type { Caller } from './handlers.ts';
 
 export interface RateLimitOptions {
@@ -83,22 +83,22 @@ export class RateLimits {
     const o = this.options;
     const now = this.now();
     const socketWait = this.#bucket(this.#runsBySocket, caller.connectionId, o.runsPerSecondPerSocket, o.runBurstPerSocket).take(now);
-    if (socketWait > 0) throw protocolError('rate_limited', `more than ${o.runsPerSecondPerSocket} runs/s on this socket`, socketWait);
+    if (socketWait > 0) throw errors.rateLimited(`more than ${o.runsPerSecondPerSocket} runs/s on this socket`, socketWait);
     const addressWait = this.#bucket(this.#runsByAddress, caller.sourceIp, o.runsPerSecondPerAddress, o.runBurstPerAddress).take(now);
-    if (addressWait > 0) throw protocolError('rate_limited', `more than ${o.runsPerSecondPerAddress} runs/s from your address`, addressWait);
+    if (addressWait > 0) throw errors.rateLimited(`more than ${o.runsPerSecondPerAddress} runs/s from your address`, addressWait);
   }
 
   takeShare(caller: Caller): void {
     const perSecond = this.options.sharesPerMinutePerSocket / 60;
     const wait = this.#bucket(this.#sharesBySocket, caller.connectionId, perSecond, this.options.sharesPerMinutePerSocket).take(this.now());
-    if (wait > 0) throw protocolError('rate_limited', `more than ${this.options.sharesPerMinutePerSocket} shares/min on this socket`, wait);
+    if (wait > 0) throw errors.rateLimited(`more than ${this.options.sharesPerMinutePerSocket} shares/min on this socket`, wait);
   }
 
   /** Sockets per address are counted where sockets end: the local edge (API Gateway throttles its own). */
   admitSocket(sourceIp: string): void {
     const count = this.#socketsByAddress.get(sourceIp) ?? 0;
     if (count >= this.options.connectionsPerAddress) {
-      throw protocolError('rate_limited', `more than ${this.options.connectionsPerAddress} open sockets from your address`, 1000);
+      throw errors.rateLimited(`more than ${this.options.connectionsPerAddress} open sockets from your address`, 1000);
     }
     this.#socketsByAddress.set(sourceIp, count + 1);
   }

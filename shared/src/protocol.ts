@@ -86,8 +86,13 @@ export const FINAL_STATUSES: readonly Status[] = [
   'succeeded', 'failed', 'timed_out', 'memory_exceeded', 'output_exceeded', 'cancelled', 'crashed',
 ];
 
+/** Every error code the service answers with; shared/src/errors.ts has a factory for each. */
+export const ERROR_CODES = ['bad_frame', 'unknown_action', 'invalid_request', 'too_large', 'rate_limited', 'not_found', 'unavailable', 'internal'] as const;
+export const ErrorCode = Type.Union(ERROR_CODES.map((code) => Type.Literal(code)));
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
 export const ErrorBody = Type.Object({
-  code: Type.String(),
+  code: ErrorCode,
   message: Type.String(),
   retryAfterMs: Type.Optional(Type.Integer()),
 });
