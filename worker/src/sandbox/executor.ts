@@ -16,6 +16,8 @@ import type { ProgramError } from '@playground/shared';
 import type { SandboxJob, SandboxOutcome } from './types.ts';
 import { originalPosition, type DecodedMappings } from './sourcemap.ts';
 import { transpileTypeScript } from './transpile.ts';
+import { runtimeSource } from './runtime/load.ts';
+import { exitOutcome, reportedExitCode } from './exit.ts';
 
 /** Must match the wrapper in prelude.js: top-level-await code runs as this function's body. */
 const ASYNC_PREFIX = '(async function () {"use strict";';
@@ -38,6 +40,8 @@ type Emit = (stream: 'stdout' | 'stderr', data: string) => void;
 
 interface Sink {
   write: (fd: number, text: string) => void;
+  /** process.exit(code) from the program: the run ends now, with that code. */
+  exit: (code: number) => void;
 }
 
 interface Warm {
@@ -66,6 +70,8 @@ export function buildSnapshot(): ivm.ExternalCopy<ArrayBuffer> {
     [
       { code: inspectScript, filename: 'playground:inspect' },
       { code: preludeSource, filename: 'playground:runtime' },
+      // The Node layer (process, require, core modules); see runtime/index.js.
+      { code: `globalThis.__playgroundNodeVersions = ${JSON.stringify(process.versions)};\n${runtimeSource()}`, filename: 'playground:node' },
     ],
     // Compiling the hot paths into the snapshot makes the first console.log cheap.
     'console.log({ a: [1, "x"], m: new Map([[1, 2]]) }, "%s %d", "s", 1)',
@@ -107,7 +113,7 @@ export class Executor {
   #create(memoryMb: number): Warm {
     const isolate = new ivm.Isolate({ memoryLimit: memoryMb, snapshot: this.#snapshot });
     const context = isolate.createContextSync();
-    const sink: Sink = { write: () => {} };
+    const sink: Sink = { write: () => {}, exit: () => {} };
     const write = new ivm.Callback((fd: unknown, text: unknown) => {
       if (typeof text === 'string') sink.write(fd === 2 ? 2 : 1, text);
     }, { ignored: true });
@@ -115,7 +121,10 @@ export class Executor {
       const size = typeof n === 'number' && n > 0 && n <= 65536 ? Math.floor(n) : 0;
       return new Uint8Array(randomBytes(size));
     });
-    const handle = context.evalClosureSync('return __playground.attach($0, $1)', [write, random], {
+    const exit = new ivm.Callback((code: unknown) => {
+      sink.exit(typeof code === 'number' && Number.isInteger(code) ? code & 0xff : 1);
+    });
+    const handle = context.evalClosureSync('return __playground.attach($0, $1, $2)', [write, random, exit], {
       result: { reference: true },
       timeout: 1000,
     }) as ivm.Reference<Record<string, unknown>>;
@@ -182,6 +191,11 @@ export class Executor {
       wakeSleeper?.();
     };
     this.#current = { stop };
+    let exitCode: number | null = null;
+    warm.sink.exit = (code) => {
+      exitCode = code;
+      stop('succeeded');
+    };
 
     let outputBytes = 0;
     let truncated = false;
@@ -224,6 +238,7 @@ export class Executor {
     let failure: ProgramError | undefined;
     let value: string | undefined;
     let wrapped = false;
+    let reportText: unknown;
     try {
       await warm.start.apply(
         undefined,
@@ -245,6 +260,7 @@ export class Executor {
         step = await warm.step.apply(undefined, [], { timeout: remaining() });
       }
       if (status === null) {
+        reportText = step;
         const report = parseReport(step);
         value = report.value;
         wrapped = report.wrapped === true;
@@ -284,11 +300,14 @@ export class Executor {
     setImmediate(() => {
       try { isolate.dispose(); } catch { /* already disposed */ }
     });
+    if (exitCode !== null) return exitOutcome(exitCode, base);
     if (status !== null) return { status, ...base };
     if (failure) {
       mapError(failure, file, map, wrapped);
       return { status: 'failed', error: failure, ...base };
     }
+    const reported = reportedExitCode(reportText);
+    if (reported !== null) return exitOutcome(reported, base);
     return value === undefined ? { status: 'succeeded', ...base } : { status: 'succeeded', value, ...base };
   }
 }

@@ -33,6 +33,8 @@ export interface SandboxOutcome {
   cpuMs: number;
   /** True when output was cut at maxOutputBytes. */
   truncated: boolean;
+  /** Set when the program chose its exit code (process.exit, process.exitCode). */
+  exitCode?: number;
 }
 
 export interface Sandbox {

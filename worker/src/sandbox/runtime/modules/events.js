@@ -1,0 +1,31 @@
+// events: the browser port of Node's EventEmitter (@jspm/core), plus the newer helpers
+// Node 24 exports that the port predates.
+import * as ns from '@jspm/core/nodelibs/events';
+
+const EventEmitter = ns.default;
+const errorMonitor = Symbol('events.errorMonitor');
+const captureRejectionSymbol = Symbol.for('nodejs.rejection');
+
+const define = (name, value) => {
+  if (!(name in EventEmitter)) Object.defineProperty(EventEmitter, name, { value, writable: true, configurable: true, enumerable: true });
+};
+define('errorMonitor', errorMonitor);
+define('captureRejectionSymbol', captureRejectionSymbol);
+define('captureRejections', false);
+define('usingDomains', false);
+define('getEventListeners', (target, name) => {
+  if (typeof target.listeners === 'function') return target.listeners(name);
+  return [];
+});
+define('getMaxListeners', (target) => (typeof target.getMaxListeners === 'function' ? target.getMaxListeners() : EventEmitter.defaultMaxListeners));
+define('setMaxListeners', (n = EventEmitter.defaultMaxListeners, ...targets) => {
+  if (targets.length === 0) EventEmitter.defaultMaxListeners = n;
+  for (const t of targets) if (typeof t.setMaxListeners === 'function') t.setMaxListeners(n);
+});
+define('addAbortListener', (signal, listener) => {
+  if (signal.aborted) queueMicrotask(() => listener());
+  else signal.addEventListener('abort', listener, { once: true });
+  return { [Symbol.dispose ?? Symbol.for('dispose')]() { signal.removeEventListener('abort', listener); } };
+});
+
+export default EventEmitter;
