@@ -17,6 +17,7 @@ import type { SandboxJob, SandboxOutcome } from './types.ts';
 import { originalPosition, type DecodedMappings } from './sourcemap.ts';
 import { transpileTypeScript } from './transpile.ts';
 import { runtimeSource } from './runtime/load.ts';
+import { SNAPSHOT_WARMUP } from './runtime/warmup.ts';
 import { exitOutcome, reportedExitCode } from './exit.ts';
 
 /** Must match the wrapper in prelude.js: top-level-await code runs as this function's body. */
@@ -74,7 +75,7 @@ export function buildSnapshot(): ivm.ExternalCopy<ArrayBuffer> {
       { code: `globalThis.__playgroundNodeVersions = ${JSON.stringify(process.versions)};\n${runtimeSource()}`, filename: 'playground:node' },
     ],
     // Compiling the hot paths into the snapshot makes the first console.log cheap.
-    'console.log({ a: [1, "x"], m: new Map([[1, 2]]) }, "%s %d", "s", 1)',
+    SNAPSHOT_WARMUP,
   );
 }
 

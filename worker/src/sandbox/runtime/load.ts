@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,11 @@ export function runtimeSource(): string {
   if (!existsSync(file)) {
     mkdirSync(CACHE_DIR, { recursive: true });
     execFileSync(process.execPath, [join(RUNTIME_DIR, 'build.ts'), file], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 60_000 });
+    // Bundles of earlier inputs are dead weight; another process may be reading one, which
+    // is fine (an unlinked file stays readable while open).
+    for (const name of readdirSync(CACHE_DIR)) {
+      if (/^runtime-[0-9a-f]+\.js$/.test(name) && join(CACHE_DIR, name) !== file) rmSync(join(CACHE_DIR, name), { force: true });
+    }
   }
   memo = readFileSync(file, 'utf8');
   return memo;
