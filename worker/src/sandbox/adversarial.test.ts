@@ -87,6 +87,10 @@ const ESCAPES: Record<string, Case> = {
     code: `process.exit({ valueOf() { return 0 } })`,
     status: ['failed'], error: /ERR_INVALID_ARG_TYPE|"code" argument/,
   },
+  'replacing eval and Reflect.apply before the first require of a big module': {
+    code: `globalThis.eval = () => { throw new Error('hijacked') }; Reflect.apply = null; Function.prototype.call = null; const { Readable } = require('stream'); const z = require('zlib'); console.log(typeof Readable, typeof z.gzipSync)`,
+    status: ['succeeded', 'failed'], stdout: /^(function function\n)?$/,
+  },
   'internals the runtime keeps to itself': {
     code: `console.log(typeof __playground, typeof __playgroundInspect, typeof __playgroundInternals, typeof __playgroundNodeVersions)`,
     status: ['succeeded'], stdout: 'undefined undefined undefined undefined\n',

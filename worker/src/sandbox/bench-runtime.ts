@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import ivm from 'isolated-vm';
-import { runtimeSource } from './runtime/load.ts';
+import { librarySource, runtimeBundle } from './runtime/load.ts';
 import { SNAPSHOT_WARMUP } from './runtime/warmup.ts';
 
 const require = createRequire(import.meta.url);
@@ -19,7 +19,7 @@ const WARM = 'console.log({ a: [1, "x"], m: new Map([[1, 2]]) }, "%s %d", "s", 1
 /** "before" is built the way the snapshot was built before the Node layer; "after" as now. */
 function snapshot(prelude: string, withNode: boolean): ivm.ExternalCopy<ArrayBuffer> {
   const scripts = [{ code: inspectScript, filename: 'playground:inspect' }, { code: prelude, filename: 'playground:runtime' }];
-  if (withNode) scripts.push({ code: `globalThis.__playgroundNodeVersions = ${JSON.stringify(process.versions)};\n${runtimeSource()}`, filename: 'playground:node' });
+  if (withNode) scripts.push({ code: `globalThis.__playgroundNodeVersions = ${JSON.stringify(process.versions)};\n${runtimeBundle().code}`, filename: 'playground:node' });
   return ivm.Isolate.createSnapshot(scripts, withNode ? SNAPSHOT_WARMUP : WARM);
 }
 
@@ -33,7 +33,8 @@ async function once(snap: ivm.ExternalCopy<ArrayBuffer>, code: string): Promise<
   const write = new ivm.Callback((_fd: unknown, text: unknown) => { out += String(text); }, { ignored: true });
   const random = new ivm.Callback((n: number) => new Uint8Array(n));
   const exit = new ivm.Callback(() => {});
-  const handle = context.evalClosureSync('return __playground.attach($0, $1, $2)', [write, random, exit], { result: { reference: true } }) as ivm.Reference<Record<string, unknown>>;
+  const source = new ivm.Callback((file: unknown) => librarySource(file));
+  const handle = context.evalClosureSync('return __playground.attach($0, $1, $2, $3)', [write, random, exit, source], { result: { reference: true } }) as ivm.Reference<Record<string, unknown>>;
   const start = handle.getSync('start', { reference: true }) as ivm.Reference<(...a: unknown[]) => number>;
   const step = handle.getSync('step', { reference: true }) as ivm.Reference<() => number | string>;
   const t1 = performance.now();

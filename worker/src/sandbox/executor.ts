@@ -16,7 +16,7 @@ import type { ProgramError } from '@playground/shared';
 import type { SandboxJob, SandboxOutcome } from './types.ts';
 import { originalPosition, type DecodedMappings } from './sourcemap.ts';
 import { transpileTypeScript } from './transpile.ts';
-import { runtimeSource } from './runtime/load.ts';
+import { librarySource, runtimeBundle } from './runtime/load.ts';
 import { SNAPSHOT_WARMUP } from './runtime/warmup.ts';
 import { exitOutcome, reportedExitCode } from './exit.ts';
 
@@ -72,7 +72,7 @@ export function buildSnapshot(): ivm.ExternalCopy<ArrayBuffer> {
       { code: inspectScript, filename: 'playground:inspect' },
       { code: preludeSource, filename: 'playground:runtime' },
       // The Node layer (process, require, core modules); see runtime/index.js.
-      { code: `globalThis.__playgroundNodeVersions = ${JSON.stringify(process.versions)};\n${runtimeSource()}`, filename: 'playground:node' },
+      { code: `globalThis.__playgroundNodeVersions = ${JSON.stringify(process.versions)};\n${runtimeBundle().code}`, filename: 'playground:node' },
     ],
     // Compiling the hot paths into the snapshot makes the first console.log cheap.
     SNAPSHOT_WARMUP,
@@ -125,7 +125,9 @@ export class Executor {
     const exit = new ivm.Callback((code: unknown) => {
       sink.exit(typeof code === 'number' && Number.isInteger(code) ? code & 0xff : 1);
     });
-    const handle = context.evalClosureSync('return __playground.attach($0, $1, $2)', [write, random, exit], {
+    // The text of a big core module (stream, zlib, ...) on its first require; see runtime/libs.js.
+    const source = new ivm.Callback((file: unknown) => librarySource(file));
+    const handle = context.evalClosureSync('return __playground.attach($0, $1, $2, $3)', [write, random, exit, source], {
       result: { reference: true },
       timeout: 1000,
     }) as ivm.Reference<Record<string, unknown>>;

@@ -96,6 +96,7 @@
   let hostWrite = null;       // (fd: 1|2, text: string) => void, an ignored ivm Callback
   let hostRandom = null;      // (n: number) => Uint8Array, a sync ivm Callback
   let hostExit = null;        // (code: number) => void, a sync ivm Callback: the host ends the run
+  let hostSource = null;      // (file: string) => string | undefined, a sync ivm Callback (runtime/libs.js)
   let halted = false;         // after an uncaught error nothing more is printed or run
   let fatal = null;           // description of the error that ends the run
   let completion = undefined; // formatted completion value of the main script
@@ -1337,6 +1338,7 @@
     inspectModule: util, hooks, write, flush: flushOut, die, exitNow, nowMs, randomFill,
     timers: { setTimeout, setInterval, setImmediate, clearTimeout, clearImmediate },
     readAllStdin: () => stdinText,
+    librarySource: (file) => (hostSource === null ? undefined : hostSource(file)),
     isHalted: () => halted,
   });
 
@@ -1344,11 +1346,12 @@
     configurable: true,
     value: {
       // Called by the host once per isolate, before user code; it removes this handle.
-      attach(writeFn, randomFn, exitFn) {
+      attach(writeFn, randomFn, exitFn, sourceFn) {
         removeUnsafeGlobals();
         hostWrite = writeFn;
         hostRandom = randomFn;
         hostExit = exitFn === undefined ? null : exitFn;
+        hostSource = sourceFn === undefined ? null : sourceFn;
         delete global.__playground;
         return {
           start(code, file, stdin, timerLimit, outputLimit) {

@@ -1,5 +1,6 @@
 /**
- * The runtime bundle's text, for buildSnapshot. It is built once per set of inputs (the
+ * The runtime bundle (the snapshot's Node layer and the core modules kept as text), for
+ * buildSnapshot and the isolates' library loader. It is built once per set of inputs (the
  * files of runtime/ and the versions of esbuild and @jspm/core) and cached under
  * node_modules/.cache, so a sandbox child normally just reads a file; the first child
  * after a change builds it (about a quarter second) in a helper process.
@@ -10,6 +11,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } fr
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RuntimeBundle } from './build.ts';
 
 const RUNTIME_DIR = fileURLToPath(new URL('.', import.meta.url));
 const CACHE_DIR = fileURLToPath(new URL('../../../../node_modules/.cache/playground-runtime/', import.meta.url));
@@ -31,20 +33,29 @@ function inputsHash(): string {
   return hash.digest('hex').slice(0, 24);
 }
 
-let memo: string | null = null;
+let memo: RuntimeBundle | null = null;
 
-export function runtimeSource(): string {
+export function runtimeBundle(): RuntimeBundle {
   if (memo !== null) return memo;
-  const file = join(CACHE_DIR, `runtime-${inputsHash()}.js`);
+  const file = join(CACHE_DIR, `runtime-${inputsHash()}.json`);
   if (!existsSync(file)) {
     mkdirSync(CACHE_DIR, { recursive: true });
     execFileSync(process.execPath, [join(RUNTIME_DIR, 'build.ts'), file], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 60_000 });
     // Bundles of earlier inputs are dead weight; another process may be reading one, which
     // is fine (an unlinked file stays readable while open).
     for (const name of readdirSync(CACHE_DIR)) {
-      if (/^runtime-[0-9a-f]+\.js$/.test(name) && join(CACHE_DIR, name) !== file) rmSync(join(CACHE_DIR, name), { force: true });
+      if (/^runtime-[0-9a-f]+\.js(on)?$/.test(name) && join(CACHE_DIR, name) !== file) rmSync(join(CACHE_DIR, name), { force: true });
     }
   }
-  memo = readFileSync(file, 'utf8');
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as RuntimeBundle;
+  // Served to isolates by name: only the build's own keys count, never inherited ones.
+  memo = { code: parsed.code, lazySources: Object.assign(Object.create(null), parsed.lazySources) as Record<string, string> };
   return memo;
+}
+
+/** What the isolate's library loader asks for: the text of one lazily compiled file. */
+export function librarySource(file: unknown): string | undefined {
+  if (typeof file !== 'string') return undefined;
+  const { lazySources } = runtimeBundle();
+  return Object.hasOwn(lazySources, file) ? lazySources[file] : undefined;
 }

@@ -1,40 +1,40 @@
-// Node's core modules by name. Each entry is a factory evaluated on first require (the
-// `require()` calls below become lazy initialisers when esbuild bundles this folder), so
-// hello world pays for none of them. A module's value is what Node's CommonJS `require`
+// Node's core modules by name. Each entry is a factory evaluated on first require, so
+// hello world pays for none of them: the hand-written ones are compiled into the snapshot
+// (the `require()` calls below become lazy initialisers when esbuild bundles this
+// folder); the ones ported from Node (libs/) are kept as source text, see libs.js. A module's value is what Node's CommonJS `require`
 // returns: for most that is the module object, for events and assert a function.
 import { codedError } from './internals.js';
-
-const jspm = (ns) => (ns.default !== undefined ? ns.default : ns);
+import { loadLib } from './libs.js';
 
 /* eslint-disable global-require */
 const FACTORIES = {
-  assert: () => require('./modules/assert.js').default,
-  'assert/strict': () => require('./modules/assert.js').default.strict,
-  buffer: () => require('./modules/buffer.js').default,
+  assert: () => loadLib('assert'),
+  'assert/strict': () => loadLib('assert').strict,
+  buffer: () => loadLib('buffer'),
   console: () => globalThis.console,
   constants: () => ({ ...require('./modules/os.js').default.constants.signals, ...require('./modules/os.js').default.constants.errno }),
   crypto: () => require('./modules/crypto.js').default,
-  events: () => require('./modules/events.js').default,
+  events: () => loadLib('events'),
   module: () => require('./require.js').moduleModule,
   os: () => require('./modules/os.js').default,
-  path: () => jspm(require('@jspm/core/nodelibs/path')),
-  'path/posix': () => jspm(require('@jspm/core/nodelibs/path')).posix,
+  path: () => loadLib('path'),
+  'path/posix': () => loadLib('path').posix,
   perf_hooks: () => ({ performance: globalThis.performance }),
   process: () => require('./process.js').process,
-  punycode: () => jspm(require('@jspm/core/nodelibs/punycode')),
-  querystring: () => require('./modules/querystring.js').default,
+  punycode: () => loadLib('punycode'),
+  querystring: () => loadLib('querystring'),
   readline: () => require('./modules/readline.js').default,
   'readline/promises': () => require('./modules/readline.js').promises,
-  stream: () => require('./modules/stream.js').default,
-  'stream/promises': () => require('./modules/stream.js').default.promises,
-  string_decoder: () => jspm(require('@jspm/core/nodelibs/string_decoder')),
+  stream: () => loadLib('stream'),
+  'stream/promises': () => loadLib('stream').promises,
+  string_decoder: () => loadLib('string_decoder'),
   sys: () => lazyModule('util'),
   timers: () => require('./modules/timers.js').default,
   'timers/promises': () => require('./modules/timers.js').promises,
-  url: () => require('./modules/url.js').default,
-  util: () => require('./modules/util.js').default,
-  'util/types': () => require('./modules/util.js').default.types,
-  zlib: () => jspm(require('@jspm/core/nodelibs/zlib')),
+  url: () => loadLib('url'),
+  util: () => loadLib('util'),
+  'util/types': () => loadLib('util').types,
+  zlib: () => loadLib('zlib'),
 };
 
 // Modules that need the host. Each names what the playground offers instead.

@@ -1,12 +1,14 @@
 // crypto: what the runtime can do without a hash library yet (randomness from the host).
 // Hashes, HMAC and ciphers are not in this slice; asking for them names the gap.
+import { lazyModule } from '../registry.js';
+
 const notYet = (name) => () => {
   throw Object.assign(new Error(`crypto.${name} is not available in the playground yet; crypto.randomUUID, randomBytes, randomInt and getRandomValues are.`), { code: 'ERR_PLAYGROUND_UNAVAILABLE' });
 };
 
 let BufferCtor = null;
 const toBuffer = (bytes) => {
-  if (BufferCtor === null) BufferCtor = require('./buffer.js').default.Buffer;
+  if (BufferCtor === null) BufferCtor = lazyModule('buffer').Buffer;
   return BufferCtor.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 };
 
