@@ -18,6 +18,8 @@ const CORPUS = join(import.meta.dirname, 'corpus');
 
 /** `category/name` -> why the playground prints something else. */
 export const KNOWN_DIFFERENCES: Record<string, string> = {
+  'commonjs/this-is-module-exports': 'main.js runs as a script (to keep its completion value), so top-level `this` is the global object, not module.exports.',
+  'core-modules/assert-diff-message': "assert comes from @jspm/core's port of an older Node: a failed deepStrictEqual shows the older diff layout.",
 };
 
 interface Program { id: string; category: string; code: string; stdin: string }
@@ -60,10 +62,11 @@ function runNode(root: string, program: Program): Promise<Run> {
 /**
  * Node reports an uncaught error on stderr with the source line, a caret and the stack;
  * the playground reports it as the run's error instead. Both are reduced to the same
- * shape: what the program itself printed, then `Uncaught <first line of the error>`.
+ * shape: what the program itself printed, then `Uncaught <first line of the error>` (without
+ * the `[ERR_CODE]` tag, which node prints and the playground's stack line may not).
  */
 function uncaughtHeader(stderr: string): string {
-  const m = /(^|\n)\/main\.js:\d+\n[^]*?\n\n([^\n]*)\n[^]*\nNode\.js v[\d.]+\n$/.exec(stderr);
+  const m = /(^|\n)(?:\/main\.js|node:[\w/]+):\d+\n[^]*?\n\n+([^\n]+)\n[^]*\nNode\.js v[\d.]+\n$/.exec(stderr);
   if (!m) return stderr;
   return `${stderr.slice(0, m.index + m[1]!.length)}Uncaught ${m[2]!.replace(/ \[[A-Z_]+\]:/, ':')}\n`;
 }
@@ -73,7 +76,7 @@ function asRun(c: Collected): Run {
   let stderr = c.stderr.replace(/\(node:\d+\)/g, '(node:PID)');
   if (outcome.status === 'failed' && outcome.exitCode === undefined && outcome.error) {
     const first = (outcome.error.stack ?? `${outcome.error.name}: ${outcome.error.message}`).split('\n')[0];
-    stderr += `Uncaught ${first}\n`;
+    stderr += `Uncaught ${first!.replace(/ \[[A-Z_]+\]:/, ':')}\n`;
   }
   const exit = outcome.exitCode ?? (outcome.status === 'succeeded' ? 0 : outcome.status === 'failed' ? 1 : -1);
   return { stdout: c.stdout, stderr, exit };

@@ -151,8 +151,11 @@ const makeStdin = () => {
     read() {
       if (sent) return;
       sent = true;
-      if (text.length > 0) this.push(Buffer.from(text, 'utf8'));
-      this.push(null);
+      if (text.length === 0) { this.push(null); return; }
+      this.push(Buffer.from(text, 'utf8'));
+      // As from a pipe in Node, the end of input arrives in a later turn of the loop than
+      // the data, so promise continuations of the last lines run before 'end'.
+      internals.timers.setImmediate(() => this.push(null));
     },
   });
   readable.fd = 0;

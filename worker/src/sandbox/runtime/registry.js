@@ -78,7 +78,8 @@ export const isBuiltin = (name) => {
   return Object.hasOwn(FACTORIES, bare) || Object.hasOwn(UNAVAILABLE, bare);
 };
 
-const notFound = (name) => {
+/** The error for a name that is not an available core module. */
+export const notFound = (name) => {
   const shown = String(name);
   if (Object.hasOwn(UNAVAILABLE, shown)) {
     return codedError(Error, 'ERR_PLAYGROUND_UNAVAILABLE', `Cannot use '${shown}' in the playground: ${UNAVAILABLE[shown]}.`);
@@ -86,5 +87,8 @@ const notFound = (name) => {
   if (/^\.{0,2}\//.test(shown)) {
     return codedError(Error, 'MODULE_NOT_FOUND', `Cannot find module '${shown}': a program is one file (main.js) and cannot load other files.`);
   }
-  return codedError(Error, 'MODULE_NOT_FOUND', `Cannot find module '${shown}': the playground has no npm packages. Available: ${AVAILABLE.join(', ')}.`);
+  return notAPackage(shown);
 };
+
+/** `test`, `sqlite` and `sea` are core modules only with the `node:` prefix; bare, they are packages. */
+export const notAPackage = (name) => codedError(Error, 'MODULE_NOT_FOUND', `Cannot find module '${name}': the playground has no npm packages. Available: ${AVAILABLE.join(', ')}.`);

@@ -3,7 +3,7 @@
 // function wrapper so that the script keeps its REPL-style completion value (the
 // playground shows it); the consequences (top-level `this`, `var`) are in docs/runtime.md.
 import { codedError } from './internals.js';
-import { AVAILABLE, UNAVAILABLE, isBuiltin, lazyModule } from './registry.js';
+import { AVAILABLE, UNAVAILABLE, isBuiltin, lazyModule, notAPackage } from './registry.js';
 
 const FILENAME = '/main.js';
 const DIRNAME = '/';
@@ -15,9 +15,7 @@ const load = (id) => {
   if (id === '') throw codedError(TypeError, 'ERR_INVALID_ARG_VALUE', "The argument 'id' must be a non-empty string. Received ''");
   const bare = id.startsWith('node:') ? id.slice(5) : id;
   // `node:`-only names (node:test, node:sqlite, node:sea) are not reachable without it.
-  if ((bare === 'test' || bare === 'sqlite' || bare === 'sea') && bare === id) {
-    return lazyModule(`${id}\u0000`); // not found, with the normal message
-  }
+  if ((bare === 'test' || bare === 'sqlite' || bare === 'sea') && bare === id) throw notAPackage(id);
   return lazyModule(bare);
 };
 

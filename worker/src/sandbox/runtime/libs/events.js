@@ -28,4 +28,16 @@ define('addAbortListener', (signal, listener) => {
   return { [Symbol.dispose ?? Symbol.for('dispose')]() { signal.removeEventListener('abort', listener); } };
 });
 
+// Node 24's emitters carry two symbol-keyed fields, which inspect prints.
+const kShapeMode = Symbol('shapeMode');
+const kCapture = Symbol('kCapture');
+const init = EventEmitter.init;
+EventEmitter.init = function (options) {
+  Reflect.apply(init, this, [options]);
+  if (!Object.hasOwn(this, kShapeMode)) {
+    this[kShapeMode] = false;
+    this[kCapture] = Boolean(options?.captureRejections ?? EventEmitter.captureRejections);
+  }
+};
+
 export default EventEmitter;
