@@ -91,6 +91,10 @@ const ESCAPES: Record<string, Case> = {
     code: `globalThis.eval = () => { throw new Error('hijacked') }; Reflect.apply = null; Function.prototype.call = null; const { Readable } = require('stream'); const z = require('zlib'); console.log(typeof Readable, typeof z.gzipSync)`,
     status: ['succeeded', 'failed'], stdout: /^(function function\n)?$/,
   },
+  'hash algorithm names that live on Object.prototype': {
+    code: `for (const n of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) { try { require('crypto').createHash(n); console.log('made', n) } catch (e) { console.log(e.message) } }`,
+    status: ['succeeded'], stdout: 'Digest method not supported\n'.repeat(4),
+  },
   'internals the runtime keeps to itself': {
     code: `console.log(typeof __playground, typeof __playgroundInspect, typeof __playgroundInternals, typeof __playgroundNodeVersions)`,
     status: ['succeeded'], stdout: 'undefined undefined undefined undefined\n',
@@ -201,6 +205,8 @@ const BOMBS: Record<string, Case> = {
   'a beforeExit listener that always schedules more work': { code: `process.on('beforeExit', () => setTimeout(() => {}, 0))`, job: { timeoutMs: 300 }, status: ['timed_out'] },
   'a stdout.write flood without newlines': { code: 'for (;;) process.stdout.write("xxxxxxxx")', job: { maxOutputBytes: 50_000 }, status: ['output_exceeded'] },
   'randomBytes asking for a gigabyte': { code: `require('crypto').randomBytes(2 ** 30)`, job: { memoryMb: 64 }, status: ['failed', 'memory_exceeded'] },
+  'pbkdf2 with ten million iterations': { code: `require('crypto').pbkdf2Sync('a', 'b', 1e7, 32, 'sha256')`, job: { timeoutMs: 300 }, status: ['timed_out'] },
+  'hashing a gigabyte': { code: `const h = require('crypto').createHash('sha256'); const chunk = Buffer.alloc(1 << 20); for (let i = 0; i < 1024; i++) h.update(chunk); h.digest('hex')`, job: { timeoutMs: 300 }, status: ['timed_out'] },
   'getRandomValues asking for too much': { code: 'crypto.getRandomValues(new Uint8Array(1e6))', status: ['failed'], error: /QuotaExceededError|exceeds/ },
 };
 

@@ -1,7 +1,7 @@
 /**
  * The runtime bundle (the snapshot's Node layer and the core modules kept as text), for
  * buildSnapshot and the isolates' library loader. It is built once per set of inputs (the
- * files of runtime/ and the versions of esbuild and @jspm/core) and cached under
+ * files of runtime/ and the versions of esbuild, @jspm/core and @noble/hashes) and cached under
  * node_modules/.cache, so a sandbox child normally just reads a file; the first child
  * after a change builds it (about a quarter second) in a helper process.
  */
@@ -21,7 +21,8 @@ function inputsHash(): string {
   const hash = createHash('sha256');
   // @jspm/core exports no package.json; its manifest sits two levels above any nodelib.
   const jspmManifest = join(dirname(require.resolve('@jspm/core/nodelibs/events')), '../../package.json');
-  for (const manifest of [require.resolve('esbuild/package.json'), jspmManifest]) hash.update(readFileSync(manifest));
+  const nobleManifest = join(dirname(require.resolve('@noble/hashes')), 'package.json');
+  for (const manifest of [require.resolve('esbuild/package.json'), jspmManifest, nobleManifest]) hash.update(readFileSync(manifest));
   const walk = (dir: string) => {
     for (const name of readdirSync(dir).sort()) {
       const path = join(dir, name);
