@@ -19,6 +19,7 @@ import { transpileTypeScript } from './transpile.ts';
 import { librarySource, runtimeBundle } from './runtime/load.ts';
 import { SNAPSHOT_WARMUP } from './runtime/warmup.ts';
 import { exitOutcome, reportedExitCode } from './exit.ts';
+import { moduleToScript } from './esm.ts';
 
 /** Must match the wrapper in prelude.js: top-level-await code runs as this function's body. */
 const ASYNC_PREFIX = '(async function () {"use strict";';
@@ -176,6 +177,9 @@ export class Executor {
       code = out.code;
       map = out.map;
     }
+
+    // import/export: rewritten into a script that keeps every line (see esm.ts).
+    code = moduleToScript(code) ?? code;
 
     const warm = this.#take(job.memoryMb);
     const { isolate } = warm;

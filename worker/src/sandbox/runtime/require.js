@@ -31,13 +31,17 @@ class Module {
     void parent;
   }
   require(id) { return load(id); }
-  static builtinModules = [...AVAILABLE, ...Object.keys(UNAVAILABLE)].sort();
-  static isBuiltin(name) { return isBuiltin(name); }
-  static createRequire() { return makeRequire(); }
-  // Node's loader entry point; here it goes through the same checks as require.
-  static _load(id) { return load(id); }
-  static wrap(script) { return `(function (exports, require, module, __filename, __dirname) { ${script}\n});`; }
 }
+// Plain properties, enumerable as in Node (an ES module import of 'module' lists them).
+Object.assign(Module, {
+  builtinModules: [...AVAILABLE, ...Object.keys(UNAVAILABLE)].sort(),
+  isBuiltin: (name) => isBuiltin(name),
+  createRequire: () => makeRequire(),
+  // Node's loader entry point; here it goes through the same checks as require.
+  _load: (id) => load(id),
+  wrap: (script) => `(function (exports, require, module, __filename, __dirname) { ${script}\n});`,
+  Module,
+});
 
 export const mainModule = new Module('.');
 mainModule.filename = FILENAME;
@@ -59,9 +63,38 @@ function makeRequire() {
 
 export const moduleModule = Module;
 
+// What ES module syntax in main.js becomes (see esm.ts on the host): an import is the
+// module's namespace, `default` being what require returns, as Node gives CommonJS and
+// core modules to ES modules.
+const namespaces = new Map();
+const namespaceOf = (id) => {
+  const exports = load(id);
+  let ns = namespaces.get(exports);
+  if (ns === undefined) {
+    ns = Object.create(null);
+    if (exports !== null && (typeof exports === 'object' || typeof exports === 'function')) {
+      for (const key of Object.keys(exports)) ns[key] = exports[key];
+    }
+    ns.default = exports;
+    Object.defineProperty(ns, Symbol.toStringTag, { value: 'Module' });
+    Object.freeze(ns);
+    namespaces.set(exports, ns);
+  }
+  return ns;
+};
+const importModule = (id) => namespaceOf(id);
+importModule.dynamic = (id) => new Promise((resolve) => resolve(namespaceOf(typeof id === 'string' ? id : String(id))));
+importModule.meta = Object.freeze(Object.assign(Object.create(null), {
+  dirname: DIRNAME.length > 1 ? DIRNAME : '/',
+  filename: FILENAME,
+  resolve: (id) => (isBuiltin(id) ? (String(id).startsWith('node:') ? id : `node:${id}`) : `file:///${String(id).replace(/^\.?\//, '')}`),
+  url: `file://${FILENAME}`,
+}));
+
 /** The CommonJS names of main.js as globals (writable, so a program may shadow them). */
 export const installCommonJsGlobals = () => {
   const define = (name, value) => Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+  define('__playgroundImport', importModule);
   define('require', makeRequire());
   define('module', mainModule);
   define('exports', mainModule.exports);
