@@ -95,6 +95,10 @@ const ESCAPES: Record<string, Case> = {
     code: `for (const n of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) { try { require('crypto').createHash(n); console.log('made', n) } catch (e) { console.log(e.message) } }`,
     status: ['succeeded'], stdout: 'Digest method not supported\n'.repeat(4),
   },
+  'an uncaughtException listener that throws': {
+    code: `process.on('uncaughtException', () => { throw new Error('listener failed') }); throw new Error('first')`,
+    status: ['failed'], error: /listener failed/,
+  },
   'internals the runtime keeps to itself': {
     code: `console.log(typeof __playground, typeof __playgroundInspect, typeof __playgroundInternals, typeof __playgroundNodeVersions)`,
     status: ['succeeded'], stdout: 'undefined undefined undefined undefined\n',
@@ -207,6 +211,7 @@ const BOMBS: Record<string, Case> = {
   'randomBytes asking for a gigabyte': { code: `require('crypto').randomBytes(2 ** 30)`, job: { memoryMb: 64 }, status: ['failed', 'memory_exceeded'] },
   'pbkdf2 with ten million iterations': { code: `require('crypto').pbkdf2Sync('a', 'b', 1e7, 32, 'sha256')`, job: { timeoutMs: 300 }, status: ['timed_out'] },
   'hashing a gigabyte': { code: `const h = require('crypto').createHash('sha256'); const chunk = Buffer.alloc(1 << 20); for (let i = 0; i < 1024; i++) h.update(chunk); h.digest('hex')`, job: { timeoutMs: 300 }, status: ['timed_out'] },
+  'an uncaughtException listener swallowing errors forever': { code: `process.on('uncaughtException', () => {}); setInterval(() => { throw new Error('again') }, 0)`, job: { timeoutMs: 300 }, status: ['timed_out'] },
   'getRandomValues asking for too much': { code: 'crypto.getRandomValues(new Uint8Array(1e6))', status: ['failed'], error: /QuotaExceededError|exceeds/ },
 };
 

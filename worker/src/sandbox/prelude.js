@@ -213,6 +213,8 @@
   };
 
   const die = (e, kind) => {
+    // process.on('uncaughtException') may take the error instead (runtime/process.js).
+    if (!halted && hooks.onUncaught !== null && hooks.onUncaught(e, kind)) return;
     if (fatal === null) fatal = describeError(e, kind);
     halted = true;
   };
@@ -439,6 +441,7 @@
     runTicks: null,   // () => boolean: drains process.nextTick callbacks, true if any ran
     onIdle: null,     // (hasWork) => void: 'beforeExit' / 'exit' when the loop runs dry
     exitCode: null,   // () => number | undefined: process.exitCode for the report
+    onUncaught: null, // (error, kind) => boolean: true when a listener handled it
   };
   // After every macrotask Node drains the nextTick queue, then microtasks (which V8 runs
   // when the host call returns).

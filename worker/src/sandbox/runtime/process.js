@@ -86,6 +86,22 @@ const exit = (code) => {
   throw new Error('process.exit');
 };
 hooks.exitCode = () => (exitCode === undefined ? undefined : exitCode & 0xff);
+// An uncaught exception goes to 'uncaughtException' listeners when there are any, and the
+// program goes on, as in Node. An error thrown by a listener ends the run.
+let inUncaught = false;
+hooks.onUncaught = (error, kind) => {
+  if (kind !== 'exception' || inUncaught || exiting || !listening('uncaughtException')) return false;
+  inUncaught = true;
+  try {
+    events().emit('uncaughtException', error, 'uncaughtException');
+    return true;
+  } catch (e) {
+    die(e, 'exception'); // still inUncaught: this one ends the run
+    return true;
+  } finally {
+    inUncaught = false;
+  }
+};
 hooks.onIdle = (hasWork) => {
   if (exiting) return;
   if (listening('beforeExit')) {
