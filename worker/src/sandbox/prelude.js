@@ -216,6 +216,8 @@
     // process.on('uncaughtException') may take the error instead (runtime/process.js).
     if (!halted && hooks.onUncaught !== null && hooks.onUncaught(e, kind)) return;
     if (fatal === null) fatal = describeError(e, kind);
+    // 'exit' listeners still run (with code 1) and may print, as in Node.
+    if (!halted && hooks.onFatal !== null) hooks.onFatal();
     halted = true;
   };
 
@@ -442,6 +444,7 @@
     onIdle: null,     // (hasWork) => void: 'beforeExit' / 'exit' when the loop runs dry
     exitCode: null,   // () => number | undefined: process.exitCode for the report
     onUncaught: null, // (error, kind) => boolean: true when a listener handled it
+    onFatal: null,    // () => void: the run is ending on an error ('exit' listeners)
   };
   // After every macrotask Node drains the nextTick queue, then microtasks (which V8 runs
   // when the host call returns).

@@ -86,6 +86,7 @@ const exit = (code) => {
   throw new Error('process.exit');
 };
 hooks.exitCode = () => (exitCode === undefined ? undefined : exitCode & 0xff);
+hooks.onFatal = () => emitExit(1);
 // An uncaught exception goes to 'uncaughtException' listeners when there are any, and the
 // program goes on, as in Node. An error thrown by a listener ends the run.
 let inUncaught = false;
