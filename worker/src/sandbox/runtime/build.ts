@@ -95,7 +95,8 @@ async function buildLibs(): Promise<{ compiled: Record<string, string>; text: Re
   const text: Record<string, string> = {};
   for (const file of out.outputFiles ?? []) {
     const cjs = await transform(file.text, { format: 'cjs', loader: 'js', target: 'es2024', minifyWhitespace: true, minifySyntax: true, keepNames: true, charset: 'ascii' });
-    const rel = Object.keys(outputs).find((p) => resolve('/', p) === file.path || file.path.endsWith(p.replace(/^\.?\//, '/')))!;
+    // Output files sit side by side in one folder, so a name is unique among them.
+    const rel = Object.keys(outputs).find((p) => basename(p) === basename(file.path))!;
     if (keep.has(rel)) compiled[basename(file.path)] = cjs.code;
     else text[basename(file.path)] = cjs.code;
   }

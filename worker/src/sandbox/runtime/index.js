@@ -3,7 +3,8 @@
 // require), and the globals Node has that the prelude does not (Buffer, EventTarget,
 // AbortController, navigator). Same rules as the prelude: it runs next to hostile code
 // and talks to the host only through the prelude's hooks.
-import { internals } from './internals.js';
+// First: takes the prelude's handle off the global object before anything else runs.
+import './internals.js';
 import { process, setNodeVersions } from './process.js';
 import { AbortController, AbortSignal, CustomEvent, Event, EventTarget } from './web-events.js';
 import { installCommonJsGlobals } from './require.js';
@@ -11,7 +12,6 @@ import { lazyModule } from './registry.js';
 
 setNodeVersions(globalThis.__playgroundNodeVersions);
 delete globalThis.__playgroundNodeVersions;
-void internals;
 
 const define = (name, value) => Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
 define('process', process);

@@ -114,10 +114,14 @@ hooks.onIdle = (hasWork) => {
 
 // ---- stdout / stderr -------------------------------------------------------------------
 const toText = (chunk, encoding) => {
-  if (typeof chunk === 'string') return chunk;
+  if (typeof chunk === 'string') {
+    // write('68690a', 'hex') writes the decoded bytes, as Node's streams do.
+    if (typeof encoding !== 'string' || /^utf-?8$/i.test(encoding)) return chunk;
+    return lazyModule('buffer').Buffer.from(chunk, encoding).toString('utf8');
+  }
   if (chunk instanceof Uint8Array) {
     const { Buffer } = lazyModule('buffer');
-    return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString(typeof encoding === 'string' ? 'utf8' : 'utf8');
+    return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8');
   }
   throw codedError(TypeError, 'ERR_INVALID_ARG_TYPE', `The "chunk" argument must be of type string or an instance of Buffer, TypedArray, or DataView. Received ${describe(chunk)}`);
 };
