@@ -81,10 +81,21 @@ describe('node core modules in the sandbox', () => {
     expect(r.stdout).toBe('mine:fs m\n');
   });
 
-  it('evaluates no core module for hello world', async () => {
-    // Buffer stays an accessor until something reads it, which loads the buffer module.
-    const r = await collect(pool, `console.log('hello'); console.log(typeof Object.getOwnPropertyDescriptor(globalThis, 'Buffer').get)`);
-    expect(r.stdout).toBe('hello\nfunction\n');
+  it('evaluates no core module, nor process, for hello world', async () => {
+    // Each global stays an accessor until something reads it, which evaluates its module.
+    const names = ['Buffer', 'process', 'require', 'module', 'EventTarget', 'AbortController', 'navigator'];
+    const r = await collect(pool, `console.log('hello'); console.log(${JSON.stringify(names)}.map((n) => typeof Object.getOwnPropertyDescriptor(globalThis, n).get).join(' '))`);
+    expect(r.stdout).toBe(`hello\n${names.map(() => 'function').join(' ')}\n`);
+  });
+
+  it('keeps exports the first module.exports object, as node does', async () => {
+    const r = await collect(pool, `const first = module.exports; module.exports = { replaced: true }; console.log(exports === first, module.exports.replaced)`);
+    expect(r.stdout).toBe('true true\n');
+  });
+
+  it('lets a program replace a lazy global before it was ever read', async () => {
+    const r = await collect(pool, `process = 'mine'; Buffer = 1; var EventTarget = 2; console.log(process, Buffer, EventTarget, typeof require('buffer').Buffer)`);
+    expect(r.stdout).toBe('mine 1 2 function\n');
   });
 
   it('reports process.exit codes and process.exitCode in the outcome', async () => {

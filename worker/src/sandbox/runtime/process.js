@@ -315,11 +315,10 @@ export const process = {
   [Symbol.toStringTag]: 'process',
 };
 
-/** Versions are the host Node's (the same engine runs the program), set at snapshot build. */
-export const setNodeVersions = (versions) => {
-  if (versions && typeof versions.node === 'string') {
-    process.version = `v${versions.node}`;
-    process.versions = { ...versions };
-  }
-};
+// Versions are the host Node's (the same engine runs the program), passed in at snapshot build.
+const versions = internals.nodeVersions;
+if (versions && typeof versions.node === 'string') {
+  process.version = `v${versions.node}`;
+  process.versions = { ...versions };
+}
 

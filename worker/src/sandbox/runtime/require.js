@@ -91,13 +91,7 @@ importModule.meta = Object.freeze(Object.assign(Object.create(null), {
   url: `file://${FILENAME}`,
 }));
 
-/** The CommonJS names of main.js as globals (writable, so a program may shadow them). */
-export const installCommonJsGlobals = () => {
-  const define = (name, value) => Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
-  define('__playgroundImport', importModule);
-  define('require', makeRequire());
-  define('module', mainModule);
-  define('exports', mainModule.exports);
-  define('__filename', FILENAME);
-  define('__dirname', DIRNAME);
-};
+/** The values of main.js's CommonJS names (index.js makes them globals). */
+export const mainRequire = makeRequire();
+export const mainExports = mainModule.exports;
+export { importModule, FILENAME, DIRNAME };
