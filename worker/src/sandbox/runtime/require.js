@@ -94,4 +94,4 @@ importModule.meta = Object.freeze(Object.assign(Object.create(null), {
 /** The values of main.js's CommonJS names (index.js makes them globals). */
 export const mainRequire = makeRequire();
 export const mainExports = mainModule.exports;
-export { importModule, FILENAME, DIRNAME };
+export { importModule };
