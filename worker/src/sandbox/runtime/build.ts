@@ -20,12 +20,25 @@ const LIBS_DIR = join(RUNTIME_DIR, 'libs');
 /** Files of the runtime itself that libs/ may import; they stay in the snapshot. */
 const CORE_FILES = new Set(['internals.js', 'process.js', 'registry.js']);
 
+/**
+ * EventEmitter's leak warning goes through console.warn in the port; Node emits it as a
+ * process warning, with more detail.
+ */
+const EVENTS_WARNING = 'function ProcessEmitWarning(warning) {\n    if (console && console.warn) console.warn(warning);\n  }';
+const EVENTS_WARNING_NODE = `function ProcessEmitWarning(warning) {
+    const e = warning.emitter;
+    const max = e && typeof e.getMaxListeners === 'function' ? e.getMaxListeners() : 10;
+    warning.message = 'Possible EventEmitter memory leak detected. ' + warning.count + ' ' + String(warning.type) + ' listeners added to [' + ((e && e.constructor && e.constructor.name) || 'EventEmitter') + ']. MaxListeners is ' + max + '. Use emitter.setMaxListeners() to increase limit';
+    globalThis.process.emitWarning(warning);
+  }`;
+
 /** @jspm/core's browser `process` (a module and two shared chunks) becomes ours. */
 const ownProcess: Plugin = {
   name: 'own-process',
   setup(b) {
     b.onLoad({ filter: /@jspm[\\/]core[\\/]nodelibs[\\/]browser[\\/].*\.js$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
+      if (source.includes(EVENTS_WARNING)) return { contents: source.replace(EVENTS_WARNING, EVENTS_WARNING_NODE), loader: 'js' };
       const isProcess = /[\\/]process(-production)?\.js$/.test(args.path) || /export \{ process as p \};?\s*$/.test(source);
       if (!isProcess) return undefined;
       return { contents: "export { process as p, process, process as default } from 'core:process.js';", loader: 'js', resolveDir: RUNTIME_DIR };

@@ -128,7 +128,7 @@ const toText = (chunk, encoding) => {
 const outputStream = (fd) => {
   const stream = {
     fd,
-    isTTY: false,
+    // Like a pipe in Node: not a terminal, so no isTTY and no columns.
     writable: true,
     write(chunk, encoding, callback) {
       write(fd, toText(chunk, encoding));
@@ -180,8 +180,6 @@ const makeStdin = () => {
     },
   });
   readable.fd = 0;
-  readable.isTTY = false;
-  readable.setRawMode = undefined;
   return readable;
 };
 

@@ -57,7 +57,7 @@ function makeRequire() {
   require.resolve.paths = (id) => (isBuiltin(id) ? null : ['/node_modules']);
   require.main = mainModule;
   require.extensions = Object.create(null);
-  require.cache = Object.create(null);
+  require.cache = Object.assign(Object.create(null), { [FILENAME]: mainModule });
   return require;
 }
 

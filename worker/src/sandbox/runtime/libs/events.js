@@ -28,6 +28,15 @@ define('addAbortListener', (signal, listener) => {
   return { [Symbol.dispose ?? Symbol.for('dispose')]() { signal.removeEventListener('abort', listener); } };
 });
 
+// errorMonitor listeners see an 'error' before the regular ones (and even when none exist).
+const { emit } = EventEmitter.prototype;
+EventEmitter.prototype.emit = function (type, ...args) {
+  if (type === 'error' && this._events !== undefined && this._events[errorMonitor] !== undefined) {
+    Reflect.apply(emit, this, [errorMonitor, ...args]);
+  }
+  return Reflect.apply(emit, this, [type, ...args]);
+};
+
 // Node 24's emitters carry two symbol-keyed fields, which inspect prints.
 const kShapeMode = Symbol('shapeMode');
 const kCapture = Symbol('kCapture');

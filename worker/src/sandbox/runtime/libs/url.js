@@ -24,9 +24,19 @@ const parse = (url, parseQueryString, slashesDenoteHost) => {
   return out;
 };
 
+// url.format of a WHATWG URL takes Node's options (auth, fragment, search, unicode).
+const format = (url, options) => {
+  if (!(url instanceof URL)) return mod.format(url, options);
+  const o = { auth: true, fragment: true, search: true, unicode: false, ...(options ?? {}) };
+  const auth = o.auth && (url.username || url.password) ? `${url.username}${url.password ? `:${url.password}` : ''}@` : '';
+  const slashes = url.href.startsWith(`${url.protocol}//`) ? '//' : '';
+  return `${url.protocol}${slashes}${auth}${url.host}${url.pathname}${o.search ? url.search : ''}${o.fragment ? url.hash : ''}`;
+};
+
 export default {
   ...mod,
   parse,
+  format,
   URL: globalThis.URL,
   URLSearchParams: globalThis.URLSearchParams,
   fileURLToPath,

@@ -55,6 +55,30 @@ function styleText(format, text, { validateStream = true } = {}) {
   return validateStream ? text : `${left}${text}${right}`;
 }
 
+// Node's promisify: honours the registered Symbol.for('nodejs.util.promisify.custom')
+// (the port uses a symbol of its own, so a custom promisified version set by a program
+// or by the runtime for setTimeout was ignored).
+const kCustom = Symbol.for('nodejs.util.promisify.custom');
+function promisify(original) {
+  if (typeof original !== 'function') {
+    throw Object.assign(new TypeError(`The "original" argument must be of type function. Received ${inspect(original)}`), { code: 'ERR_INVALID_ARG_TYPE' });
+  }
+  const custom = original[kCustom];
+  if (custom !== undefined) {
+    if (typeof custom !== 'function') throw Object.assign(new TypeError('The "util.promisify.custom" argument must be of type function.'), { code: 'ERR_INVALID_ARG_TYPE' });
+    return Object.defineProperty(custom, kCustom, { value: custom, configurable: true });
+  }
+  function fn(...args) {
+    return new Promise((resolve, reject) => {
+      Reflect.apply(original, this, [...args, (err, value) => (err ? reject(err) : resolve(value))]);
+    });
+  }
+  Object.setPrototypeOf(fn, Object.getPrototypeOf(original));
+  Object.defineProperty(fn, kCustom, { value: fn, configurable: true });
+  return Object.defineProperties(fn, Object.getOwnPropertyDescriptors(original));
+}
+promisify.custom = kCustom;
+
 const aborted = (signal, resource) => {
   void resource;
   return new Promise((resolve) => {
@@ -76,7 +100,7 @@ const util = {
   inspect,
   isArray: Array.isArray,
   isDeepStrictEqual,
-  promisify: port.promisify,
+  promisify,
   stripVTControlCharacters,
   toUSVString: (s) => String(s).toWellFormed(),
   aborted,
@@ -84,7 +108,6 @@ const util = {
   TextDecoder: globalThis.TextDecoder,
   TextEncoder: globalThis.TextEncoder,
 };
-if (util.promisify.custom === undefined) util.promisify.custom = Symbol.for('nodejs.util.promisify.custom');
 // As in Node, promisify(setTimeout) and promisify(setImmediate) are timers/promises.
 for (const name of ['setTimeout', 'setImmediate']) {
   const fn = globalThis[name];
