@@ -28,6 +28,31 @@ define('addAbortListener', (signal, listener) => {
   return { [Symbol.dispose ?? Symbol.for('dispose')]() { signal.removeEventListener('abort', listener); } };
 });
 
+// events.once as in Node 24: an AbortSignal option, and EventTargets as well as emitters.
+const abortError = (signal) => Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR', cause: signal.reason });
+EventEmitter.once = (emitter, name, options = undefined) => new Promise((resolve, reject) => {
+  const signal = options?.signal;
+  if (signal?.aborted) { reject(abortError(signal)); return; }
+  const isTarget = typeof emitter.addEventListener === 'function' && typeof emitter.on !== 'function';
+  const onEvent = (...args) => { cleanup(); resolve(args); };
+  const onError = (err) => { cleanup(); reject(err); };
+  const onAbort = () => { cleanup(); reject(abortError(signal)); };
+  const cleanup = () => {
+    if (isTarget) emitter.removeEventListener(name, onEvent);
+    else {
+      emitter.removeListener(name, onEvent);
+      if (name !== 'error') emitter.removeListener('error', onError);
+    }
+    signal?.removeEventListener('abort', onAbort);
+  };
+  if (isTarget) emitter.addEventListener(name, onEvent, { once: true });
+  else {
+    emitter.once(name, onEvent);
+    if (name !== 'error') emitter.once('error', onError);
+  }
+  signal?.addEventListener('abort', onAbort, { once: true });
+});
+
 // errorMonitor listeners see an 'error' before the regular ones (and even when none exist).
 const { emit } = EventEmitter.prototype;
 EventEmitter.prototype.emit = function (type, ...args) {
