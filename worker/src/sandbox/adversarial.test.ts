@@ -202,6 +202,7 @@ const BOMBS: Record<string, Case> = {
   },
   'a huge string completion value': { code: '"x".repeat(1e7)', status: ['succeeded'] },
   'a source at the size limit built to be slow to parse': { code: `${'('.repeat(32_000)}1${')'.repeat(32_000)}`, status: ['failed', 'succeeded', 'timed_out'] },
+  'module syntax around deeply nested arrays at the size limit': { code: `import 'events';\nexport const x = ${'['.repeat(32_000)}${']'.repeat(32_000)}`, status: ['failed', 'succeeded', 'timed_out'] },
   'deeply nested arrays at the size limit': { code: `${'['.repeat(32_000)}${']'.repeat(32_000)}`, status: ['failed', 'succeeded', 'timed_out'] },
   'a program that prints one gigantic line': { code: 'console.log("y".repeat(1e8))', job: { memoryMb: 256 }, status: ['output_exceeded', 'memory_exceeded', 'failed'] },
   'a nextTick that queues itself forever': { code: 'const f = () => process.nextTick(f); f()', job: { timeoutMs: 300 }, status: ['timed_out'] },

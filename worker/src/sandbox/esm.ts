@@ -97,7 +97,13 @@ export function moduleToScript(code: string): string | null {
       if (key !== 'type' && key !== 'start' && key !== 'end') visit(node[key], scoped);
     }
   };
-  visit(program.body);
+  try {
+    visit(program.body);
+  } catch {
+    // A tree too deep to walk (the parser managed, the walk ran out of stack): leave the
+    // program to the script path, whose parse reports what it can.
+    return null;
+  }
   if (isModule) for (const at of topThis) edits.push({ start: at, end: at + 4, text: '(void 0)' });
   if (edits.length === 0 && hoisted.length === 0 && firstImport === null) return null;
 
