@@ -1,7 +1,9 @@
 /**
  * Hostile programs. Each case states the safe outcome it must reach. "Host" below means the
- * sandbox child's Node realm: reaching it would show as `process` or `require` being
- * defined somewhere, which every escape case checks for.
+ * sandbox child's Node realm. A program has its own `process` and `require` (the
+ * runtime's, inside the isolate), so escape cases check realm identity instead: a
+ * function built from anything the program can touch must see the program's own
+ * globalThis, never another one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxPool } from './index.ts';
@@ -18,32 +20,96 @@ interface Case {
 }
 
 /** A probe that prints whether a function it was handed reaches the host realm. */
-const PROBE = `const reach = (f) => { try { return typeof f.constructor('return typeof process + typeof require')() } catch (e) { return 'blocked:' + e.name } };`;
+const PROBE = `const reach = (f) => { try { return typeof f.constructor('return typeof process + typeof require')() + (f.constructor('return globalThis')() === globalThis ? '' : ':other-realm') } catch (e) { return 'blocked:' + e.name } };`;
 
 const ESCAPES: Record<string, Case> = {
   'the constructor chain from this': {
-    code: `this.constructor.constructor('return process')()`,
-    status: ['failed'], error: /process is not defined/,
+    code: `console.log(this.constructor.constructor('return globalThis')() === globalThis, this.constructor.constructor('return process')() === process)`,
+    status: ['succeeded'], stdout: 'true true\n',
   },
   'the constructor chain from a function': {
-    code: `console.log((() => {}).constructor('return typeof process + typeof require + typeof Buffer')())`,
-    status: ['succeeded'], stdout: 'undefinedundefinedundefined\n',
+    code: `console.log((() => {}).constructor('return globalThis')() === globalThis)`,
+    status: ['succeeded'], stdout: 'true\n',
   },
   'the constructor chain from a caught syntax error': {
-    code: `try { eval('(') } catch (e) { console.log(e.constructor.constructor('return typeof process')()) }`,
-    status: ['succeeded'], stdout: 'undefined\n',
+    code: `try { eval('(') } catch (e) { console.log(e.constructor.constructor('return globalThis')() === globalThis) }`,
+    status: ['succeeded'], stdout: 'true\n',
   },
   'the constructor chain from an error the runtime threw': {
-    code: `try { setTimeout('not a function') } catch (e) { console.log(e.code, e.constructor.constructor('return typeof process')()) }`,
-    status: ['succeeded'], stdout: 'ERR_INVALID_ARG_TYPE undefined\n',
+    code: `try { setTimeout('not a function') } catch (e) { console.log(e.code, e.constructor.constructor('return globalThis')() === globalThis) }`,
+    status: ['succeeded'], stdout: 'ERR_INVALID_ARG_TYPE true\n',
+  },
+  'the constructor chain from core modules, require and process': {
+    code: `${PROBE} console.log(reach(require), reach(require('events')), reach(require('util').inspect), reach(process.nextTick), reach(process.exit), reach(Buffer.from), reach(process.stdout.write), reach(require('module')._load))`,
+    status: ['succeeded'], stdout: 'string string string string string string string string\n',
+  },
+  'process.binding': {
+    code: `try { process.binding('fs') } catch (e) { console.log(e.code, e.message) }; try { process._linkedBinding('x') } catch (e) { console.log(e.code) }`,
+    status: ['succeeded'], stdout: /^ERR_PLAYGROUND_UNAVAILABLE process\.binding is not available[^\n]*\nERR_PLAYGROUND_UNAVAILABLE\n$/,
+  },
+  'process.dlopen': {
+    code: `process.dlopen({ exports: {} }, '/usr/lib/x86_64-linux-gnu/libc.so.6')`,
+    status: ['failed'], error: /process\.dlopen is not available/,
+  },
+  'module.constructor._load of a host module': {
+    code: `module.constructor._load('child_process')`,
+    status: ['failed'], error: /Cannot use 'child_process' in the playground/,
+  },
+  'require of vm, fs and child_process': {
+    code: `for (const m of ['vm', 'node:vm', 'fs', 'child_process', 'worker_threads', 'inspector']) { try { require(m); console.log('LOADED', m) } catch (e) { console.log(e.code) } }`,
+    status: ['succeeded'], stdout: 'ERR_PLAYGROUND_UNAVAILABLE\n'.repeat(6),
+  },
+  'require of names that live on Object.prototype': {
+    code: `for (const m of ['__proto__', 'constructor', 'hasOwnProperty', 'toString', 'node:__proto__']) { try { console.log(typeof require(m)) } catch (e) { console.log(e.code) } }`,
+    status: ['succeeded'], stdout: 'MODULE_NOT_FOUND\n'.repeat(5),
+  },
+  'process.getBuiltinModule of host modules': {
+    code: `console.log(process.getBuiltinModule('fs'), process.getBuiltinModule('child_process'), typeof process.getBuiltinModule('events'))`,
+    status: ['succeeded'], stdout: 'undefined undefined function\n',
+  },
+  'process.exit inside a finally that loops forever': {
+    code: `try { console.log('before'); process.exit(3) } finally { console.log('after'); for (;;) {} }`,
+    job: { timeoutMs: 1_000 }, status: ['failed'], stdout: 'before\n', error: /exited with code 3/,
+  },
+  'process.exit caught and retried in a loop': {
+    code: `for (;;) { try { process.exit(0) } catch {} }`,
+    job: { timeoutMs: 1_000 }, status: ['succeeded'],
+  },
+  'process.exit inside a timer, with more timers pending': {
+    code: `setTimeout(() => { console.log('timer'); process.exit(5) }, 1); setInterval(() => console.log('never'), 1000)`,
+    status: ['failed'], stdout: 'timer\n', error: /exited with code 5/,
+  },
+  'process.exit from an exit listener': {
+    code: `process.on('exit', () => { console.log('listener'); process.exit(9) }); process.exit(2)`,
+    status: ['failed'], stdout: 'listener\n', error: /exited with code 9/, // as in node: the listener's exit wins
+  },
+  'process.exit with a code that is not a number': {
+    code: `process.exit({ valueOf() { return 0 } })`,
+    status: ['failed'], error: /ERR_INVALID_ARG_TYPE|"code" argument/,
+  },
+  'replacing eval and Reflect.apply before the first require of a big module': {
+    code: `globalThis.eval = () => { throw new Error('hijacked') }; Reflect.apply = null; Function.prototype.call = null; const { Readable } = require('stream'); const z = require('zlib'); console.log(typeof Readable, typeof z.gzipSync)`,
+    status: ['succeeded', 'failed'], stdout: /^(function function\n)?$/,
+  },
+  'hash algorithm names that live on Object.prototype': {
+    code: `for (const n of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) { try { require('crypto').createHash(n); console.log('made', n) } catch (e) { console.log(e.message) } }`,
+    status: ['succeeded'], stdout: 'Digest method not supported\n'.repeat(4),
+  },
+  'an uncaughtException listener that throws': {
+    code: `process.on('uncaughtException', () => { throw new Error('listener failed') }); throw new Error('first')`,
+    status: ['failed'], error: /listener failed/,
+  },
+  'internals the runtime keeps to itself': {
+    code: `console.log(typeof __playground, typeof __playgroundInspect, typeof __playgroundInternals, typeof __playgroundNodeVersions)`,
+    status: ['succeeded'], stdout: 'undefined undefined undefined undefined\n',
   },
   'the constructor chain from console.log and other host-backed functions': {
     code: `${PROBE} console.log(reach(console.log), reach(crypto.getRandomValues), reach(setTimeout), reach(readline))`,
     status: ['succeeded'], stdout: 'string string string string\n',
   },
   'the constructor chain from a host callback result': {
-    code: `const a = crypto.getRandomValues(new Uint8Array(4)); console.log(a.constructor.constructor('return typeof process')())`,
-    status: ['succeeded'], stdout: 'undefined\n',
+    code: `const a = crypto.getRandomValues(new Uint8Array(4)); console.log(a.constructor.constructor('return globalThis')() === globalThis)`,
+    status: ['succeeded'], stdout: 'true\n',
   },
   'prepareStackTrace call sites': {
     code: `Error.prepareStackTrace = (e, sites) => sites.map((s) => { const f = s.getFunction(); const t = s.getThis(); return [f && typeof f.constructor('return typeof process')(), t && typeof t].join('/'); }).join(','); console.log(new Error().stack); setTimeout(() => console.log(new Error().stack))`,
@@ -74,8 +140,8 @@ const ESCAPES: Record<string, Case> = {
     status: ['succeeded'],
   },
   'a custom inspect hook reaching for the host': {
-    code: `const o = { [Symbol.for('nodejs.util.inspect.custom')](depth, opts, inspect) { return String(inspect.constructor.constructor('return typeof process')()) } }; console.log(o); o`,
-    status: ['succeeded'], stdout: 'undefined\n',
+    code: `const o = { [Symbol.for('nodejs.util.inspect.custom')](depth, opts, inspect) { return String(inspect.constructor.constructor('return globalThis')() === globalThis) } }; console.log(o); o`,
+    status: ['succeeded'], stdout: 'true\n',
   },
   'a custom inspect hook as the completion value that never returns': {
     code: `({ [Symbol.for('nodejs.util.inspect.custom')]() { while (true) {} } })`,
@@ -89,13 +155,9 @@ const ESCAPES: Record<string, Case> = {
     code: `import fs from 'fs'; console.log(fs)`,
     status: ['failed'],
   },
-  'require, process, module and Buffer': {
-    code: `console.log(typeof require, typeof process, typeof module, typeof Buffer, typeof __dirname, typeof __playground, typeof __playgroundInspect)`,
-    status: ['succeeded'], stdout: 'undefined undefined undefined undefined undefined undefined undefined\n',
-  },
-  'eval and new Function reaching process': {
-    code: `console.log(eval('typeof process'), new Function('return typeof process')(), (0, eval)('typeof this.process'))`,
-    status: ['succeeded'], stdout: 'undefined undefined undefined\n',
+  'eval and new Function reaching another realm': {
+    code: `console.log(eval('globalThis') === globalThis, new Function('return process')() === process, (0, eval)('this.process') === process)`,
+    status: ['succeeded'], stdout: 'true true true\n',
   },
   'shared memory and WebAssembly are not offered': {
     code: `console.log(typeof SharedArrayBuffer, typeof WebAssembly); Atomics.wait(new Int32Array(4), 0, 0, 1000)`,
@@ -140,8 +202,17 @@ const BOMBS: Record<string, Case> = {
   },
   'a huge string completion value': { code: '"x".repeat(1e7)', status: ['succeeded'] },
   'a source at the size limit built to be slow to parse': { code: `${'('.repeat(32_000)}1${')'.repeat(32_000)}`, status: ['failed', 'succeeded', 'timed_out'] },
+  'module syntax around deeply nested arrays at the size limit': { code: `import 'events';\nexport const x = ${'['.repeat(32_000)}${']'.repeat(32_000)}`, status: ['failed', 'succeeded', 'timed_out'] },
   'deeply nested arrays at the size limit': { code: `${'['.repeat(32_000)}${']'.repeat(32_000)}`, status: ['failed', 'succeeded', 'timed_out'] },
   'a program that prints one gigantic line': { code: 'console.log("y".repeat(1e8))', job: { memoryMb: 256 }, status: ['output_exceeded', 'memory_exceeded', 'failed'] },
+  'a nextTick that queues itself forever': { code: 'const f = () => process.nextTick(f); f()', job: { timeoutMs: 300 }, status: ['timed_out'] },
+  'an exit listener that never returns': { code: `process.on('exit', () => { for (;;) {} })`, job: { timeoutMs: 300 }, status: ['timed_out'] },
+  'a beforeExit listener that always schedules more work': { code: `process.on('beforeExit', () => setTimeout(() => {}, 0))`, job: { timeoutMs: 300 }, status: ['timed_out'] },
+  'a stdout.write flood without newlines': { code: 'for (;;) process.stdout.write("xxxxxxxx")', job: { maxOutputBytes: 50_000 }, status: ['output_exceeded'] },
+  'randomBytes asking for a gigabyte': { code: `require('crypto').randomBytes(2 ** 30)`, job: { memoryMb: 64 }, status: ['failed', 'memory_exceeded'] },
+  'pbkdf2 with ten million iterations': { code: `require('crypto').pbkdf2Sync('a', 'b', 1e7, 32, 'sha256')`, job: { timeoutMs: 300 }, status: ['timed_out'] },
+  'hashing a gigabyte': { code: `const h = require('crypto').createHash('sha256'); const chunk = Buffer.alloc(1 << 20); for (let i = 0; i < 1024; i++) h.update(chunk); h.digest('hex')`, job: { timeoutMs: 300 }, status: ['timed_out'] },
+  'an uncaughtException listener swallowing errors forever': { code: `process.on('uncaughtException', () => {}); setInterval(() => { throw new Error('again') }, 0)`, job: { timeoutMs: 300 }, status: ['timed_out'] },
   'getRandomValues asking for too much': { code: 'crypto.getRandomValues(new Uint8Array(1e6))', status: ['failed'], error: /QuotaExceededError|exceeds/ },
 };
 
@@ -172,6 +243,19 @@ describe('adversarial programs', () => {
     await collect(pool, 'Object.prototype.polluted = "yes"; Array.prototype.map = null; String.prototype.toString = () => "hacked"');
     const r = await collect(pool, 'console.log(({}).polluted, typeof [].map, String("ok"))');
     expect(r.stdout).toBe('undefined function ok\n');
+  });
+
+  it('does not leak a polluted core module into the next execution', async () => {
+    await collect(pool, `require('path').join = () => 'hacked'; require('events').prototype.emit = () => 'hacked'; Buffer.prototype.toString = () => 'hacked'; process.nextTick = null; require('util').inspect.defaultOptions.depth = 0; Object.prototype.polluted = 1`);
+    const r = await collect(pool, `const E = require('events'); const e = new E(); let got = 0; e.on('x', () => got++); e.emit('x'); console.log(require('path').join('a', 'b'), got, Buffer.from('ok').toString(), typeof process.nextTick, ({}).polluted, { a: { b: { c: {} } } })`);
+    expect(r.stdout).toBe("a/b 1 ok function undefined { a: { b: { c: {} } } }\n");
+  });
+
+  it('does not hand out bytes a previous execution left in a Buffer', async () => {
+    // Node's Buffer.allocUnsafe reuses a shared pool; here each run is a fresh isolate.
+    await collect(pool, `const keep = []; for (let i = 0; i < 200; i++) { const b = Buffer.allocUnsafe(4096); b.fill('SECRET'); keep.push(b, Buffer.from('SECRET'.repeat(100))) }`);
+    const r = await collect(pool, `let found = 0; for (let i = 0; i < 200; i++) { const b = Buffer.allocUnsafe(4096); if (b.includes('SECRET')) found++; if (Buffer.allocUnsafeSlow(100).includes('SEC')) found++ } console.log(found)`);
+    expect(r.stdout).toBe('0\n');
   });
 
   it('does not leak globals or a replaced console into the next execution', async () => {

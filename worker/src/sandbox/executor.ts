@@ -17,6 +17,10 @@ import type { SandboxJob, SandboxOutcome } from './types.ts';
 import { cutField, cutUtf8, FIELD_LIMITS, fitResult } from './budget.ts';
 import { originalPosition, type SourceMap } from './sourcemap.ts';
 import { transpileTypeScript } from './transpile.ts';
+import { librarySource, runtimeBundle } from './runtime/load.ts';
+import { SNAPSHOT_WARMUP } from './runtime/warmup.ts';
+import { exitOutcome, reportedExitCode } from './exit.ts';
+import { moduleToScript } from './esm.ts';
 
 /** Must match the wrapper in prelude.js: top-level-await code runs as this function's body. */
 const ASYNC_PREFIX = '(async function () {"use strict";';
@@ -39,6 +43,8 @@ type Emit = (stream: 'stdout' | 'stderr', data: string) => void;
 
 interface Sink {
   write: (fd: number, text: string) => void;
+  /** process.exit(code) from the program: the run ends now, with that code. */
+  exit: (code: number) => void;
 }
 
 /** CPU time of this whole process, in ns (all threads: the isolate's and the host's). */
@@ -81,9 +87,11 @@ export function buildSnapshot(): ivm.ExternalCopy<ArrayBuffer> {
     [
       { code: inspectScript, filename: 'playground:inspect' },
       { code: preludeSource, filename: 'playground:runtime' },
+      // The Node layer (process, require, core modules); see runtime/index.js.
+      { code: `globalThis.__playgroundNodeVersions = ${JSON.stringify(process.versions)};\n${runtimeBundle().code}`, filename: 'playground:node' },
     ],
     // Compiling the hot paths into the snapshot makes the first console.log cheap.
-    'console.log({ a: [1, "x"], m: new Map([[1, 2]]) }, "%s %d", "s", 1)',
+    SNAPSHOT_WARMUP,
   );
 }
 
@@ -123,7 +131,7 @@ export class Executor {
   #create(memoryMb: number): Warm {
     const isolate = new ivm.Isolate({ memoryLimit: memoryMb, snapshot: this.#snapshot });
     const context = isolate.createContextSync();
-    const sink: Sink = { write: () => {} };
+    const sink: Sink = { write: () => {}, exit: () => {} };
     const write = new ivm.Callback((fd: unknown, text: unknown) => {
       if (typeof text === 'string') sink.write(fd === 2 ? 2 : 1, text);
     }, { ignored: true });
@@ -133,7 +141,12 @@ export class Executor {
       const size = typeof n === 'number' && n > 0 && n <= 65536 ? Math.floor(n) : 0;
       return new Uint8Array(randomBytes(size));
     });
-    const handle = context.evalClosureSync('return __playground.attach($0, $1)', [write, random], {
+    const exit = new ivm.Callback((code: unknown) => {
+      sink.exit(typeof code === 'number' && Number.isInteger(code) ? code & 0xff : 1);
+    });
+    // The text of a big core module (stream, zlib, ...) on its first require; see runtime/libs.js.
+    const source = new ivm.Callback((file: unknown) => librarySource(file));
+    const handle = context.evalClosureSync('return __playground.attach($0, $1, $2, $3)', [write, random, exit, source], {
       result: { reference: true },
       timeout: 1000,
     }) as ivm.Reference<Record<string, unknown>>;
@@ -183,6 +196,9 @@ export class Executor {
       map = out.map;
     }
 
+    // import/export: rewritten into a script that keeps every line (see esm.ts).
+    code = moduleToScript(code) ?? code;
+
     const warm = this.#take(job.memoryMb);
     const { isolate } = warm;
     let status: SandboxOutcome['status'] | null = null;
@@ -214,6 +230,11 @@ export class Executor {
       wakeSleeper?.();
     };
     this.#current = { stop };
+    let exitCode: number | null = null;
+    warm.sink.exit = (code) => {
+      exitCode = code;
+      stop('succeeded');
+    };
 
     let outputBytes = 0;
     let truncated = false;
@@ -257,6 +278,7 @@ export class Executor {
     let failure: ProgramError | undefined;
     let value: string | undefined;
     let wrapped = false;
+    let reportText: unknown;
     try {
       await warm.start.apply(
         undefined,
@@ -278,6 +300,7 @@ export class Executor {
         step = await warm.step.apply(undefined, [], { timeout: remaining() });
       }
       if (status === null) {
+        reportText = step;
         const report = parseReport(step);
         value = report.value;
         wrapped = report.wrapped === true;
@@ -323,17 +346,21 @@ export class Executor {
       const all = processCpuNs() - procBase;
       return Math.min(wallMs, Number(all > cpuNs - cpuBase ? all : cpuNs - cpuBase) / 1e6);
     };
-    if (status !== null) {
+    const baseNow = () => {
       const wallMs = elapsed(startedAt);
-      return { status, wallMs, cpuMs: cpuMs(wallMs), truncated };
-    }
+      return { wallMs, cpuMs: cpuMs(wallMs), truncated };
+    };
+    if (exitCode !== null) return exitOutcome(exitCode, baseNow());
+    if (status !== null) return { status, ...baseNow() };
     if (failure) mapError(failure, file, map, wrapped);
     // The isolate cut these already; this holds if it did not, and after mapping.
     const result = { value, error: failure };
     if (fitResult(result, job.maxOutputBytes - outputBytes).cut) truncated = true;
-    const wallMs = elapsed(startedAt);
-    const base = { wallMs, cpuMs: cpuMs(wallMs), truncated };
+    const base = baseNow();
     if (result.error) return { status: 'failed', error: result.error, ...base };
+    // process.exitCode set by the program; a report too long to read was refused above.
+    const reported = typeof reportText === 'string' && reportText.length <= MAX_REPORT_CHARS ? reportedExitCode(reportText) : null;
+    if (reported !== null) return exitOutcome(reported, base);
     return result.value === undefined ? { status: 'succeeded', ...base } : { status: 'succeeded', value: result.value, ...base };
   }
 }

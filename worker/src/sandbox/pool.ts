@@ -329,6 +329,7 @@ function sanitizeOutcome(raw: unknown, budgetLeft: number): SandboxOutcome {
     truncated: o.truncated === true,
   };
   if (typeof o.value === 'string') outcome.value = o.value;
+  if (typeof o.exitCode === 'number' && Number.isInteger(o.exitCode) && o.exitCode >= 0 && o.exitCode < 256) outcome.exitCode = o.exitCode;
   const e = o.error as Record<string, unknown> | undefined;
   if (e && typeof e === 'object') {
     outcome.error = { name: String(e.name ?? 'Error'), message: String(e.message ?? '') };

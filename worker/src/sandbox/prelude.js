@@ -96,6 +96,8 @@
   // ---- per-execution state (reset by attach; every isolate serves one execution) ---
   let hostWrite = null;       // (fd: 1|2, text: string) => void, an ignored ivm Callback
   let hostRandom = null;      // (n: number) => Uint8Array, a sync ivm Callback
+  let hostExit = null;        // (code: number) => void, a sync ivm Callback: the host ends the run
+  let hostSource = null;      // (file: string) => string | undefined, a sync ivm Callback (runtime/libs.js)
   let halted = false;         // after an uncaught error nothing more is printed or run
   let fatal = null;           // description of the error that ends the run
   let completion = undefined; // formatted completion value of the main script
@@ -274,7 +276,11 @@
   };
 
   const die = (e, kind) => {
+    // process.on('uncaughtException') may take the error instead (runtime/process.js).
+    if (!halted && hooks.onUncaught !== null && hooks.onUncaught(e, kind)) return;
     if (fatal === null) fatal = describeError(e, kind);
+    // 'exit' listeners still run (with code 1) and may print, as in Node.
+    if (!halted && hooks.onFatal !== null) hooks.onFatal();
     halted = true;
   };
 
@@ -491,6 +497,31 @@
   console.error = console.warn;
   console.groupCollapsed = console.group;
 
+  // ---- hooks for the Node layer ------------------------------------------------------------
+  // process, require and the core modules live in runtime/ (bundled, evaluated into the
+  // snapshot right after this file). They reach the loop only through these hooks, which
+  // stay null when that layer is absent.
+  const hooks = {
+    beforeMain: null, // (file) => void: per-run globals (require, module, process state)
+    runTicks: null,   // () => boolean: drains process.nextTick callbacks, true if any ran
+    onIdle: null,     // (hasWork) => void: 'beforeExit' / 'exit' when the loop runs dry
+    exitCode: null,   // () => number | undefined: process.exitCode for the report
+    onUncaught: null, // (error, kind) => boolean: true when a listener handled it
+    onFatal: null,    // () => void: the run is ending on an error ('exit' listeners)
+  };
+  // After every macrotask Node drains the nextTick queue, then microtasks (which V8 runs
+  // when the host call returns).
+  const afterCallback = () => {
+    if (!halted && hooks.runTicks !== null) hooks.runTicks();
+  };
+  // process.exit: whatever was printed goes out, nothing else runs, and the host disposes
+  // the isolate from inside this call, so even a catch or finally around it is cut short.
+  const exitNow = (code) => {
+    flushOut();
+    halted = true;
+    if (hostExit !== null) hostExit(code);
+  };
+
   // ---- timers and the event loop --------------------------------------------------------
   // Phases follow libuv's: due timers (ordered by due time, then creation), then the
   // immediates queued before the check phase began. The host runs exactly one callback per
@@ -641,6 +672,8 @@
   // One step of the loop. Returns: 0 run again now, n > 0 wait n ms, -1 nothing left, -2 the
   // program died (see report).
   const tick = () => {
+    // nextTick callbacks queued by microtasks run before the loop moves on (Node's order).
+    if (!halted && hooks.runTicks !== null && hooks.runTicks()) return halted ? -2 : 0;
     for (;;) {
       if (halted) return -2;
       if (phase === 'start') {
@@ -651,6 +684,7 @@
         const t = nextDueTimer(loopNow);
         if (t !== null) {
           runTimer(t);
+          afterCallback();
           return halted ? -2 : 0;
         }
         phase = 'check';
@@ -664,6 +698,7 @@
           im._destroyed = true;
           liveCount--;
           try { ReflectApply(im._onImmediate, im, im._argv); } catch (e) { die(e, 'exception'); }
+          afterCallback();
           return halted ? -2 : 0;
         }
         phase = 'start';
@@ -1316,9 +1351,11 @@
     outputBudget = typeof outputLimit === 'number' ? outputLimit : Infinity;
     timeOrigin = DateNow();
     loopNow = 0;
+    if (hooks.beforeMain !== null) hooks.beforeMain(file);
     let value;
     try {
       value = indirectEval(code + SOURCE_URL(file));
+      afterCallback();
       try { completion = clip(inspect(value), fieldLimits.value); } catch (e) { completion = undefined; }
     } catch (e) {
       if (!(e instanceof SyntaxErrorCtor) || !RegExpExec(/\bawait\b/, code)) {
@@ -1338,6 +1375,7 @@
       mainPending = true;
       mainWrapped = true;
       PromisePrototypeThen(body(), () => { mainPending = false; }, (err) => { mainPending = false; die(err, 'exception'); });
+      afterCallback();
     }
     return halted ? -2 : 0;
   };
@@ -1353,9 +1391,12 @@
     if (mainPending) {
       return JSONStringify({ error: { name: 'Error', message: 'Detected unsettled top-level await: the program waited for a promise that nothing could settle.' } });
     }
-    if (completion === undefined) return JSONStringify({});
+    const exitCode = hooks.exitCode !== null ? hooks.exitCode() : undefined;
+    const failedExit = typeof exitCode === 'number' && exitCode !== 0;
+    // Literals, not assignments: a setter the program put on Object.prototype sees nothing.
+    if (completion === undefined) return JSONStringify(failedExit ? { exitCode } : {});
     const value = spend(completion, fieldLimits.value);
-    return JSONStringify({ value, truncated: resultCut });
+    return JSONStringify(failedExit ? { value, truncated: resultCut, exitCode } : { value, truncated: resultCut });
   };
 
   // The host's one entry point after start: run the next callback, or say how long to
@@ -1363,17 +1404,32 @@
   // report into the step saves hello world one host round trip.
   const step = () => {
     const r = tick();
-    return r === -1 || r === -2 ? report() : r;
+    if (r === -1 && hooks.onIdle !== null) {
+      hooks.onIdle(() => liveCount > 0);
+      if (!halted && liveCount > 0) return 0;
+    }
+    return r === -1 || r === -2 || halted ? report() : r;
   };
+
+  // The Node layer's handle; runtime/ takes it and deletes the global before user code.
+  define('__playgroundInternals', {
+    inspectModule: util, hooks, write, flush: flushOut, die, exitNow, nowMs, randomFill,
+    timers: { setTimeout, setInterval, setImmediate, clearTimeout, clearImmediate },
+    readAllStdin: () => stdinText,
+    librarySource: (file) => (hostSource === null ? undefined : hostSource(file)),
+    isHalted: () => halted,
+  });
 
   ObjectDefineProperty(global, '__playground', {
     configurable: true,
     value: {
       // Called by the host once per isolate, before user code; it removes this handle.
-      attach(writeFn, randomFn) {
+      attach(writeFn, randomFn, exitFn, sourceFn) {
         removeUnsafeGlobals();
         hostWrite = writeFn;
         hostRandom = randomFn;
+        hostExit = exitFn === undefined ? null : exitFn;
+        hostSource = sourceFn === undefined ? null : sourceFn;
         delete global.__playground;
         return {
           start(code, file, stdin, timerLimit, outputLimit, limits) {

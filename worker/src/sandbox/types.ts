@@ -41,6 +41,8 @@ export interface SandboxOutcome {
    * of maxOutputBytes (the status is unchanged; the cut text ends with a marker).
    */
   truncated: boolean;
+  /** Set when the program chose its exit code (process.exit, process.exitCode). */
+  exitCode?: number;
 }
 
 export interface Sandbox {

@@ -1,0 +1,96 @@
+/**
+ * What the Node layer (runtime/) costs: hello world in isolates from two snapshots side
+ * by side in one process, interleaved so machine noise hits both alike, and the price of
+ * each core module's first require. Run:
+ *   node worker/src/sandbox/bench-runtime.ts [runs] [baseline-prelude.js]
+ * Without a baseline prelude, "before" is this prelude without the Node layer.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import ivm from 'isolated-vm';
+import { librarySource, runtimeBundle } from './runtime/load.ts';
+import { SNAPSHOT_WARMUP } from './runtime/warmup.ts';
+
+const require = createRequire(import.meta.url);
+const inspectSource = readFileSync(require.resolve('node-inspect-extracted'), 'utf8');
+const inspectScript = `(function () { var module = { exports: {} }; var exports = module.exports;\n${inspectSource}\n;globalThis.__playgroundInspect = module.exports; })();`;
+const WARM = 'console.log({ a: [1, "x"], m: new Map([[1, 2]]) }, "%s %d", "s", 1)';
+
+/** "before" is built the way the snapshot was built before the Node layer; "after" as now. */
+function snapshot(prelude: string, withNode: boolean): ivm.ExternalCopy<ArrayBuffer> {
+  const scripts = [{ code: inspectScript, filename: 'playground:inspect' }, { code: prelude, filename: 'playground:runtime' }];
+  if (withNode) scripts.push({ code: `globalThis.__playgroundNodeVersions = ${JSON.stringify(process.versions)};\n${runtimeBundle().code}`, filename: 'playground:node' });
+  return ivm.Isolate.createSnapshot(scripts, withNode ? SNAPSHOT_WARMUP : WARM);
+}
+
+interface Sample { createMs: number; runMs: number; runCpuMs: number; out: string }
+
+async function once(snap: ivm.ExternalCopy<ArrayBuffer>, code: string): Promise<Sample> {
+  let out = '';
+  const t0 = performance.now();
+  const isolate = new ivm.Isolate({ memoryLimit: 64, snapshot: snap });
+  const context = isolate.createContextSync();
+  const write = new ivm.Callback((_fd: unknown, text: unknown) => { out += String(text); }, { ignored: true });
+  const random = new ivm.Callback((n: number) => new Uint8Array(n));
+  const exit = new ivm.Callback(() => {});
+  const source = new ivm.Callback((file: unknown) => librarySource(file));
+  const handle = context.evalClosureSync('return __playground.attach($0, $1, $2, $3)', [write, random, exit, source], { result: { reference: true } }) as ivm.Reference<Record<string, unknown>>;
+  const start = handle.getSync('start', { reference: true }) as ivm.Reference<(...a: unknown[]) => number>;
+  const step = handle.getSync('step', { reference: true }) as ivm.Reference<() => number | string>;
+  const t1 = performance.now();
+  const cpu0 = isolate.cpuTime;
+  await start.apply(undefined, [code, 'main.js', '', 10000, 1 << 20], { timeout: 5000 });
+  let r: unknown = 0;
+  while (typeof r === 'number') {
+    if (r > 0) await new Promise((resolve) => setTimeout(resolve, r as number));
+    r = await step.apply(undefined, [], { timeout: 5000 });
+  }
+  const runMs = performance.now() - t1;
+  const runCpuMs = Number(isolate.cpuTime - cpu0) / 1e6;
+  isolate.dispose();
+  return { createMs: t1 - t0, runMs, runCpuMs, out };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (n: number) => n.toFixed(3).padStart(8);
+
+export async function benchRuntime(runs = 300, baselinePrelude?: string) {
+  const current = readFileSync(new URL('./prelude.js', import.meta.url), 'utf8');
+  const before = snapshot(baselinePrelude ?? current, false);
+  const after = snapshot(current, true);
+  const hello = 'console.log("hello, world")';
+  const samples = { before: [] as Sample[], after: [] as Sample[] };
+  for (let i = 0; i < 20; i++) { await once(before, hello); await once(after, hello); }
+  for (let i = 0; i < runs; i++) {
+    // Alternate which goes first so neither always runs on a warmer cache.
+    const order = i % 2 === 0 ? (['before', 'after'] as const) : (['after', 'before'] as const);
+    for (const which of order) {
+      const s = await once(which === 'before' ? before : after, hello);
+      if (s.out !== 'hello, world\n') throw new Error(`${which}: printed ${JSON.stringify(s.out)}`);
+      samples[which].push(s);
+    }
+  }
+  const row = (name: string, xs: Sample[]) => `${name.padEnd(8)} ${fmt(median(xs.map((s) => s.createMs)))} ${fmt(median(xs.map((s) => s.runMs)))} ${fmt(median(xs.map((s) => s.runCpuMs)))}`;
+  console.log(`hello world, ${runs} runs each, medians (ms)   create      run  run cpu`);
+  console.log(row('before', samples.before));
+  console.log(row('after', samples.after));
+  console.log(`snapshot bytes: before ${before.copy().byteLength}, after ${after.copy().byteLength}`);
+
+  // First require of each module, over hello world in the same snapshot.
+  const base = median(await Promise.all(Array.from({ length: 1 }, () => 0)).then(async () => {
+    const xs: number[] = [];
+    for (let i = 0; i < 30; i++) xs.push((await once(after, hello)).runCpuMs);
+    return xs;
+  }));
+  console.log('\nfirst require, extra CPU over hello world (median of 15, ms)');
+  for (const name of ['events', 'buffer', 'util', 'assert', 'path', 'url', 'querystring', 'string_decoder', 'stream', 'zlib', 'os', 'timers', 'readline', 'crypto']) {
+    const xs: number[] = [];
+    for (let i = 0; i < 15; i++) xs.push((await once(after, `require('${name}'); console.log("hello, world")`)).runCpuMs);
+    console.log(`  ${name.padEnd(15)} ${fmt(median(xs) - base)}`);
+  }
+}
+
+if (import.meta.main) {
+  const baseline = process.argv[3] ? readFileSync(process.argv[3], 'utf8') : undefined;
+  await benchRuntime(Number(process.argv[2] ?? 300), baseline);
+}

@@ -1,0 +1,1 @@
+console.log(module.loaded, Array.isArray(module.children), typeof module.paths);

@@ -1,0 +1,2 @@
+function load(name) { return require(name); }
+console.log(typeof load('events'), typeof load('node:util').inspect);

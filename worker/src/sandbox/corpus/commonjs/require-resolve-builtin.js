@@ -1,0 +1,1 @@
+console.log(require.resolve('events'), require.resolve('node:path'));

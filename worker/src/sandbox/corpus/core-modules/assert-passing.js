@@ -1,0 +1,10 @@
+const assert = require('assert');
+assert(true);
+assert.ok(1);
+assert.equal(1, '1');
+assert.strictEqual(2, 2);
+assert.deepStrictEqual({ a: [1, { b: 2 }] }, { a: [1, { b: 2 }] });
+assert.notStrictEqual(1, 2);
+assert.throws(() => { throw new TypeError('bad'); }, TypeError);
+assert.throws(() => { throw new Error('msg here'); }, /msg/);
+console.log('all assertions passed');

@@ -1,0 +1,10 @@
+const { Buffer } = require('buffer');
+const a = Buffer.alloc(4, 1);
+const b = Buffer.from([1, 2, 3]);
+console.log(Buffer.concat([a, b]), Buffer.compare(a, b), a.equals(Buffer.alloc(4, 1)));
+const c = Buffer.alloc(8);
+c.writeUInt32BE(0xdeadbeef, 0);
+c.writeInt16LE(-2, 4);
+console.log(c, c.readUInt32BE(0).toString(16), c.readInt16LE(4));
+console.log(b.slice(1).toJSON(), [...b.subarray(0, 2)], b.indexOf(2), b.includes(3));
+console.log(Buffer.isBuffer(b), Buffer.isBuffer(new Uint8Array(1)), b instanceof Uint8Array);

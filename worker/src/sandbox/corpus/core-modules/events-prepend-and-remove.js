@@ -1,0 +1,11 @@
+const EventEmitter = require('events');
+const e = new EventEmitter();
+const a = () => console.log('a');
+const b = () => console.log('b');
+e.on('x', a);
+e.prependListener('x', b);
+e.emit('x');
+e.off('x', a);
+e.emit('x');
+e.removeAllListeners();
+console.log(e.emit('x'), e.listeners('x'));

@@ -1,0 +1,3 @@
+const EventEmitter = require('events');
+console.log('emitting');
+new EventEmitter().emit('error', new Error('nobody listens'));

@@ -1,0 +1,2 @@
+const { EOL } = require('os');
+process.stdout.write(['a', 'b', 'c'].join(EOL) + EOL);

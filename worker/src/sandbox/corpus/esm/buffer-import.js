@@ -1,0 +1,3 @@
+import { Buffer } from 'node:buffer';
+import { createHash } from 'node:crypto';
+console.log(Buffer.from('esm').toString('hex'), createHash('sha1').update('esm').digest('hex'));

@@ -1,0 +1,3 @@
+const ac = new AbortController();
+ac.abort();
+console.log(ac.signal.reason.name, ac.signal.reason.message, ac.signal.reason.code);

@@ -1,0 +1,1 @@
+console.log(navigator.userAgent.startsWith('Node.js/'), typeof navigator.hardwareConcurrency, navigator.language.length > 0);

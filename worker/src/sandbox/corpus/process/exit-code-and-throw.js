@@ -1,0 +1,2 @@
+process.exitCode = 3;
+throw new Error('throw wins');

@@ -1,0 +1,2 @@
+console.log('about to throw');
+throw new TypeError('plain failure');

@@ -1,0 +1,2 @@
+console.log('failing on purpose');
+process.exit(3);

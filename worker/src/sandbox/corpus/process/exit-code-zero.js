@@ -1,0 +1,3 @@
+console.log('before exit');
+process.exit(0);
+console.log('never');

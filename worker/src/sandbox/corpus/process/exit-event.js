@@ -1,0 +1,2 @@
+process.on('exit', (code) => console.log('exit event with', code));
+console.log('main done');

@@ -1,0 +1,4 @@
+Promise.resolve().then(() => {
+  console.log('in promise');
+  process.exit(6);
+}).finally(() => console.log('never'));

@@ -1,0 +1,2 @@
+process.exitCode = 5;
+console.log('set exit code', process.exitCode);

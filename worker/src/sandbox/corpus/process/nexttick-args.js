@@ -1,0 +1,1 @@
+process.nextTick((a, b) => console.log('args', a, b), 1, 'two');

@@ -1,0 +1,2 @@
+process.stdout.write('chunk\n', () => console.log('written'));
+console.log('sync');

@@ -1,0 +1,2 @@
+console.log('before');
+process.nextTick(() => { throw new Error('tick failure'); });
