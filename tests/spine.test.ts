@@ -60,6 +60,22 @@ describe('a run over the local stack', () => {
     expect(mine.length).toBeLessThanOrEqual(3);
   });
 
+  it('a Node program runs unchanged through the stack: require, Buffer, process.stdout.write, and its exit code', async () => {
+    const client = await connect();
+    const code = [
+      "const EventEmitter = require('events');",
+      "const { createHash } = require('node:crypto');",
+      "const e = new EventEmitter(); e.on('hi', (who) => process.stdout.write(`hi ${who}; `));",
+      "e.emit('hi', Buffer.from('d29ybGQ=', 'base64').toString());",
+      "console.log(createHash('sha256').update('abc').digest('hex').slice(0, 8));",
+      'process.exitCode = 3;',
+    ].join('\n');
+    const run = await client.run(code);
+    const result = await run.result();
+    expect(stdoutOf(run.events())).toBe('hi world; ba7816bf\n');
+    expect(result).toMatchObject({ status: 'failed', exitCode: 3, error: { name: 'ExitCode' } });
+  });
+
   it('a program with emoji, astral letters and U+FFFE/U+FFFF in its code and stdin runs and prints them', async () => {
     // Regression: the queue refused such bodies and the run was answered `unavailable`.
     const client = await connect();

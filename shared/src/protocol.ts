@@ -147,6 +147,8 @@ export const ResultMessage = Type.Object({
   error: Type.Optional(ProgramError),
   stats: RunStats,
   truncated: Type.Boolean(),
+  /** Added: the code a program ended with through `process.exit(n)` or `process.exitCode` (0 for a plain end is left out). */
+  exitCode: Type.Optional(Type.Integer({ minimum: 0, maximum: 255 })),
 });
 export const ErrorMessage = Type.Object({
   type: Type.Literal('error'),

@@ -166,6 +166,7 @@ function resultOf(outcome: SandboxOutcome, stopReason: StopReason | undefined, q
     status: stopReason === 'cancelled' ? 'cancelled' : outcome.status,
     ...(outcome.value !== undefined ? { value: outcome.value } : {}),
     ...(outcome.error ? { error: outcome.error } : {}),
+    ...(outcome.exitCode ? { exitCode: outcome.exitCode } : {}),
     stats,
     truncated: outcome.truncated,
   };
