@@ -78,6 +78,12 @@ describe('playground run', () => {
     expect(out.stderr).toContain('[failed');
   });
 
+  it('exits with the code the program chose, as node would', async () => {
+    const out = await cli(['run', 'exit.js'], { files: { 'exit.js': "console.log('bye'); process.exit(7);" } });
+    expect(out.status).toBe(7);
+    expect(out.stdout).toBe('bye\n');
+  });
+
   it('exits 124 when the program timed out, with --timeout', async () => {
     const out = await cli(['run', 'loop.js', '--timeout', '300'], { files: { 'loop.js': 'while (true) {}' } });
     expect(out.status).toBe(124);

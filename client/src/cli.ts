@@ -138,7 +138,8 @@ async function run(
     }
     if (!result) throw new Error('the run ended without a result');
     if (!options.json) io.stderr.write(describe(result, options.file));
-    return exitCodeFor(result.status);
+    // A program that chose its exit code (process.exit(n), process.exitCode) ends with it, as under node.
+    return result.exitCode ?? exitCodeFor(result.status);
   } catch (err) {
     if (!(err instanceof RunError)) throw err;
     if (options.json) io.stdout.write(`${JSON.stringify({ type: err.kind, error: { code: err.code, message: err.message } })}\n`);
