@@ -131,7 +131,8 @@ export function createHandlers(services: GatewayServices): Handlers {
       };
       const final = await executions.finish(item.executionId, result, [], now(), { fromQueued: true });
       if (final) {
-        await delivery.post(final.connectionId, result);
+        // The cancel is done once written; telling the socket is best effort (a resume replays it).
+        await delivery.post(final.connectionId, result).catch((err: unknown) => log.warn({ err, executionId: item.executionId }, 'could not post the cancelled result'));
         return ack;
       }
     }

@@ -71,9 +71,16 @@ export class Recovery {
           WaitTimeSeconds: this.#o.receiveWaitSeconds ?? QUEUES.deadLetters.receiveWaitSeconds,
         }), { abortSignal: this.#abort.signal });
         for (const message of out.Messages ?? []) {
+          // One message at a time, each on its own: one that fails stays for a later
+          // receive (its visibility runs out) and the others are still handled.
           const body = decodeQueueMessage(message.Body);
-          if (body) await this.crash(body.executionId);
-          await sqs.send(new DeleteMessageCommand({ QueueUrl: deadLetterQueueUrl, ReceiptHandle: message.ReceiptHandle }));
+          try {
+            if (body) await this.crash(body.executionId);
+            await sqs.send(new DeleteMessageCommand({ QueueUrl: deadLetterQueueUrl, ReceiptHandle: message.ReceiptHandle }));
+          } catch (err) {
+            if (this.#closed) return;
+            log.error({ err, executionId: body?.executionId, messageId: message.MessageId }, 'could not report a dead letter; it will be received again');
+          }
         }
       } catch (err) {
         if (this.#closed) return;
@@ -119,11 +126,18 @@ export class Recovery {
     const { executions, sqs, queueUrl, log } = this.#o;
     const now = Date.now();
     const stranded = await executions.stranded(now, now - (this.#o.strandedAfterMs ?? 60_000));
+    let requeued = 0;
     for (const item of stranded) {
-      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeQueueMessage(queueMessageFor(item)) }));
-      await executions.markRequeued(item.executionId, now);
-      log.warn({ executionId: item.executionId, status: item.status }, 'enqueued a stranded execution again');
+      // Each on its own: one failed send does not leave the others stranded.
+      try {
+        await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeQueueMessage(queueMessageFor(item)) }));
+        await executions.markRequeued(item.executionId, now);
+        requeued += 1;
+        log.warn({ executionId: item.executionId, status: item.status }, 'enqueued a stranded execution again');
+      } catch (err) {
+        log.error({ err, executionId: item.executionId }, 'could not enqueue a stranded execution again; the next sweep tries again');
+      }
     }
-    return stranded.length;
+    return requeued;
   }
 }
