@@ -98,7 +98,9 @@ export function plan(input: CapacityInput): CapacityPlan {
 
 /** Reads what a plan needs from the bench's JSON for one counted program. */
 export function inputFromResults(results: Record<string, any>, program: string, runsPerSecond: number, workerConcurrency = 4): CapacityInput {
-  const counted = (results.requests as Array<{ program: string; perRun: Record<string, number> }> | undefined)?.find((c) => c.program === program);
+  // Under load when counted so (receives and deletes shared), else one at a time.
+  const all = (results.requests as Array<{ program: string; load?: number; perRun: Record<string, number> }> | undefined) ?? [];
+  const counted = all.find((c) => c.program === program && c.load) ?? all.find((c) => c.program === program);
   if (!counted) throw new Error(`The bench results have no request counts for "${program}"; run npm run bench first (it writes bench/results-latest.json).`);
   const load = results.throughput?.[0]?.cpuMsPerRun;
   if (!load) throw new Error('The bench results have no CPU per run under load; run the full npm run bench.');

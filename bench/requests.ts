@@ -23,6 +23,8 @@ export type CountedProgram = keyof typeof PROGRAMS;
 export interface RequestCount {
   program: CountedProgram;
   runs: number;
+  /** Sockets running at once (absent: one run at a time). */
+  load?: number;
   /** `Client/Command` -> calls per run, for the gateway and the workers together. */
   perRun: Record<string, number>;
   byRole: { gateway: number; worker: number };
@@ -31,7 +33,27 @@ export interface RequestCount {
 
 const RECORDER = resolve(import.meta.dirname, '../infra/testing/record-aws-calls.ts');
 
-export async function countRequests(runs: Record<CountedProgram, number>): Promise<RequestCount[]> {
+/** Calls in a window, per run, by `Client/Command` and by role. */
+function perRunOf(calls: Array<{ role: string; client: string; command: string }>, n: number) {
+  const perRun: Record<string, number> = {};
+  const byRole = { gateway: 0, worker: 0 };
+  for (const c of calls) {
+    if (c.role !== 'gateway' && c.role !== 'worker') continue;
+    // The document client sends through the DynamoDB client: count the call once.
+    if (c.client === 'DynamoDBClient' && c.command.endsWith('ItemCommand')) continue;
+    const key = `${c.client.replace(/Document/, '')}/${c.command}`;
+    perRun[key] = (perRun[key] ?? 0) + 1 / n;
+    byRole[c.role] += 1 / n;
+  }
+  const r2 = (x: number) => Math.round(x * 100) / 100;
+  return {
+    perRun: Object.fromEntries(Object.entries(perRun).map(([k, v]) => [k, r2(v)])),
+    byRole: { gateway: r2(byRole.gateway), worker: r2(byRole.worker) },
+    total: r2(Object.values(perRun).reduce((a, b) => a + b, 0)),
+  };
+}
+
+export async function countRequests(runs: Record<CountedProgram, number>, load?: { sockets: number; runsEach: number }): Promise<RequestCount[]> {
   const file = join(mkdtempSync(join(tmpdir(), 'bench-calls-')), 'calls.jsonl');
   const lines = () => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean) : []);
   const stack = await startLocalStack({
@@ -59,23 +81,28 @@ export async function countRequests(runs: Record<CountedProgram, number>): Promi
       // Deletes are batched and posts trail the result: let them land in this window.
       await new Promise((r) => setTimeout(r, 500));
       const calls = lines().slice(before).map((l) => JSON.parse(l) as { role: string; client: string; command: string });
-      const perRun: Record<string, number> = {};
-      const byRole = { gateway: 0, worker: 0 };
-      for (const c of calls) {
-        if (c.role !== 'gateway' && c.role !== 'worker') continue;
-        // The document client sends through the DynamoDB client: count the call once.
-        if (c.client === 'DynamoDBClient' && calls.length && c.command.endsWith('ItemCommand')) continue;
-        const key = `${c.client.replace(/Document/, '')}/${c.command}`;
-        perRun[key] = (perRun[key] ?? 0) + 1 / n;
-        byRole[c.role] += 1 / n;
+      counts.push({ program, runs: n, ...perRunOf(calls, n) });
+    }
+    if (load) {
+      // Hello worlds from many sockets at once: receives and deletes are shared by a batch.
+      socket?.close();
+      socket = undefined;
+      const sockets = await Promise.all(Array.from({ length: load.sockets }, () => BenchSocket.connect(stack.socketUrl)));
+      try {
+        await Promise.all(sockets.map((s) => s.run(PROGRAMS.hello)));
+        await new Promise((r) => setTimeout(r, 300));
+        const before = lines().length;
+        progressLine(`[bench] requests per run: hello from ${load.sockets} sockets at once`);
+        await Promise.all(sockets.map(async (s) => {
+          for (let i = 0; i < load.runsEach; i++) await s.run(PROGRAMS.hello);
+        }));
+        await new Promise((r) => setTimeout(r, 500));
+        const n = load.sockets * load.runsEach;
+        const calls = lines().slice(before).map((l) => JSON.parse(l) as { role: string; client: string; command: string });
+        counts.push({ program: 'hello', runs: n, load: load.sockets, ...perRunOf(calls, n) });
+      } finally {
+        for (const s of sockets) s.close();
       }
-      const total = Object.values(perRun).reduce((a, b) => a + b, 0);
-      counts.push({
-        program, runs: n,
-        perRun: Object.fromEntries(Object.entries(perRun).map(([k, v]) => [k, Math.round(v * 100) / 100])),
-        byRole: { gateway: Math.round(byRole.gateway * 100) / 100, worker: Math.round(byRole.worker * 100) / 100 },
-        total: Math.round(total * 100) / 100,
-      });
     }
     endProgress();
     return counts;
@@ -86,7 +113,7 @@ export async function countRequests(runs: Record<CountedProgram, number>): Promi
 }
 
 if (import.meta.main) {
-  countRequests({ hello: 20, stream: 3, fails: 20 }).then((c) => console.log(JSON.stringify(c, null, 2)), (err: unknown) => {
+  countRequests({ hello: 15, stream: 3, fails: 15 }, { sockets: 20, runsEach: 10 }).then((c) => console.log(JSON.stringify(c, null, 2)), (err: unknown) => {
     console.error(err);
     process.exit(1);
   });

@@ -466,7 +466,7 @@ async function idleSockets(stack: LocalStack, idleHello: Summary) {
 async function main(): Promise<void> {
   const began = performance.now();
   step('AWS requests per run, counted (a stack of its own that records every SDK call)');
-  results.requests = await countRequests({ hello: quick ? 10 : 50, stream: quick ? 2 : 5, fails: quick ? 10 : 50 });
+  results.requests = await countRequests({ hello: quick ? 10 : 15, stream: quick ? 2 : 5, fails: quick ? 10 : 15 }, { sockets: 20, runsEach: quick ? 5 : 20 });
   step(`starting the local stack (${WORKERS} workers x ${CONCURRENCY})`);
   const stack = await startLocalStack({
     workers: WORKERS,
@@ -538,7 +538,7 @@ function costs(r: Record<string, any>) {
   const fleet = { gatewayInstanceType: 't3.small', workerInstanceType: 't3.medium' };
   return {
     prices: { region: PRICES.region, date: PRICES.date }, fleet, cpu,
-    programs: (r.requests as RequestCount[]).map((c) => ({ program: c.program, ...costPerMillionRuns(requestsByKind(c.perRun), cpu, fleet) })),
+    programs: (r.requests as RequestCount[]).map((c) => ({ program: c.program, load: c.load, ...costPerMillionRuns(requestsByKind(c.perRun), cpu, fleet) })),
   };
 }
 
@@ -563,9 +563,9 @@ export function table(r: Record<string, any>, fl: Record<string, any>): string {
     row('floor: CPU of one run (all processes)', ms(cf.perRunMs), '', `at most ${cf.ceilingRunsPerSecond} runs/s on ${cf.cores} cores; CPU ms: PutItem ${c.putItem}, Query ${c.queryPending}, SendMessage ${c.sendMessage}, Receive+Delete ${c.receiveAndDelete}, claim ${c.claim}, final write ${c.finish}, PostToConnection ${c.postToConnection} (x3), fresh isolate + run ${cf.isolate}`);
   }
   for (const c of r.requests ?? []) {
-    const cost = r.cost?.programs.find((p: any) => p.program === c.program);
+    const cost = r.cost?.programs.find((p: any) => p.program === c.program && p.load === c.load);
     const perApi = Object.entries(c.perRun).map(([k, v]) => `${k.split('/')[1]!.replace(/Command$/, '')} ${v}`).join(', ');
-    row(`AWS requests per run: ${c.program} (${c.runs} runs, one at a time)`, String(c.total), '', `gateway ${c.byRole.gateway}, worker ${c.byRole.worker}: ${perApi}${cost ? `; $${cost.total} per million runs (API Gateway ${cost.apiGateway}, SQS ${cost.sqs}, DynamoDB ${cost.dynamodb}, EC2 ${cost.ec2})` : ''}`);
+    row(`AWS requests per run: ${c.program} (${c.runs} runs, ${c.load ? `${c.load} sockets at once` : 'one at a time'})`, String(c.total), '', `gateway ${c.byRole.gateway}, worker ${c.byRole.worker}: ${perApi}${cost ? `; $${cost.total} per million runs (API Gateway ${cost.apiGateway}, SQS ${cost.sqs}, DynamoDB ${cost.dynamodb}, EC2 ${cost.ec2})` : ''}`);
   }
   const h = r.helloWorld;
   row(`hello world end to end, idle, ${h.n} runs`, ms(h.p50), ms(h.p99), `${(h.p50 / fl.minimalPathP50).toFixed(1)}x the minimal path, ${(h.p50 / fl.bareIsolate.p50).toFixed(1)}x the bare isolate`);
