@@ -188,8 +188,9 @@ const TABLE_GRANTS: Record<'gateway' | 'worker', TableGrants> = {
     executions: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], indexes: { byPendingOwner: ['dynamodb:Query'] } },
     connections: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] },
     snippets: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] },
-    // `resume` reads a run's stored output pieces; only workers write them.
-    outputs: { table: ['dynamodb:Query'] },
+    // `resume` reads a run's stored output pieces, and writes the signals item (seq 0) a
+    // running worker watches for a new connection or a cancel.
+    outputs: { table: ['dynamodb:Query', 'dynamodb:UpdateItem'] },
   },
   worker: {
     // Claims, records and finishes runs; the recovery sweep scans the pending index
@@ -198,8 +199,9 @@ const TABLE_GRANTS: Record<'gateway' | 'worker', TableGrants> = {
     // A post that meets GoneException removes the socket's row (worker/src/execution.ts).
     connections: { table: ['dynamodb:DeleteItem'] },
     snippets: {},
-    // Output pieces are appended (conditional PutItem) and read back in order (Query).
-    outputs: { table: ['dynamodb:PutItem', 'dynamodb:Query'] },
+    // Output pieces are appended (conditional PutItem) and read back in order (Query);
+    // the watch reads the signals item (GetItem).
+    outputs: { table: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem'] },
   },
 };
 

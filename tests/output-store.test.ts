@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { SIGNALS_SEQ } from '@playground/shared/executions';
 import { startLocalStack, type LocalStack } from '@playground/local';
 import { TestClient, stdoutOf } from './client.ts';
 
@@ -99,5 +100,25 @@ describe('output across many heartbeats', () => {
     // 32 quick writes, then at most one per 50 ms over the run's ~2 s (timers here run late, never early).
     expect(pieces.length).toBeLessThan(32 + 2500 / 50);
     expect(pieces.length).toBeGreaterThan(1);
+  });
+
+  it('a resume and a cancel reach the running worker through a signals item of a few bytes, not the row', async () => {
+    const client = await connect();
+    // A large program: its row is big, and the watch must not read it ten times a second.
+    const code = `// ${'x'.repeat(40_000)}\nsetInterval(() => console.log('tick'), 50);`;
+    const run = await client.run(code, { timeoutMs: 15_000 });
+    await client.waitFor((m) => m.type === 'output' && m.executionId === run.executionId);
+    const other = await connect();
+    await other.request({ action: 'resume', executionId: run.executionId, token: run.token, afterSeq: 0 });
+    const lines = other.eventsOf(run.executionId).length;
+    // Live output now reaches the resuming socket.
+    await other.waitFor((m) => m.type === 'output' && m.executionId === run.executionId && m.seq > lines + 1);
+    await other.request({ action: 'cancel', executionId: run.executionId });
+    const result = await other.waitFor((m) => m.type === 'result' && m.executionId === run.executionId);
+    expect(result).toMatchObject({ status: 'cancelled' });
+    const signals = (await db.send(new GetCommand({ TableName: stack.store.outputsTable, Key: { executionId: run.executionId, seq: SIGNALS_SEQ } }))).Item;
+    expect(signals).toMatchObject({ cancelRequested: true });
+    expect(Buffer.byteLength(JSON.stringify(signals))).toBeLessThan(256);
+    expect(await rowBytes(run.executionId)).toBeGreaterThan(40_000);
   });
 });

@@ -56,8 +56,11 @@ export interface ExecutionItem {
   ttl: number;
 }
 
-/** What a running execution's watch reads: where to deliver, and whether to stop. */
-export type ExecutionSignals = Pick<ExecutionItem, 'connectionId' | 'status' | 'cancelRequested' | 'leaseOwner'>;
+/** What a running execution's watch reads: where to deliver (after a resume), and whether to stop. */
+export type ExecutionSignals = Partial<Pick<ExecutionItem, 'connectionId' | 'cancelRequested'>>;
+
+/** The key of an execution's signals item in the outputs table: below every piece's seq. */
+export const SIGNALS_SEQ = 0;
 
 export const PENDING_INDEX = 'byPendingOwner';
 
@@ -221,16 +224,31 @@ export class ExecutionStore {
     return out !== undefined;
   }
 
-  /** The few attributes a running execution's watch needs, read without the code and stdin. */
+  /**
+   * What a running execution's watch needs: a resume's new connection and a cancel. They
+   * live, besides the row, in a small item of their own (seq 0 in the outputs table,
+   * below every piece), so the watch's frequent read costs one read unit, not the row's
+   * size with its code and stdin. Undefined while neither happened.
+   */
   async signals(executionId: string): Promise<ExecutionSignals | undefined> {
     const out = await this.client.send(new GetCommand({
-      TableName: this.table,
-      Key: { executionId },
+      TableName: this.outputsTable,
+      Key: { executionId, seq: SIGNALS_SEQ },
       ConsistentRead: true,
-      ProjectionExpression: 'connectionId, #s, cancelRequested, leaseOwner',
-      ExpressionAttributeNames: { '#s': 'status' },
     }));
     return out.Item as ExecutionSignals | undefined;
+  }
+
+  /** Writes a signal into the small item the watch reads (after the row: see `rebind`). */
+  async #signal(executionId: string, values: Partial<ExecutionSignals>, now: number): Promise<void> {
+    const names = Object.keys(values);
+    await this.client.send(new UpdateCommand({
+      TableName: this.outputsTable,
+      Key: { executionId, seq: SIGNALS_SEQ },
+      UpdateExpression: `SET ${names.map((_, i) => `#a${i} = :v${i}`).join(', ')}, #ttl = :ttl`,
+      ExpressionAttributeNames: { ...Object.fromEntries(names.map((n, i) => [`#a${i}`, n])), '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ...Object.fromEntries(names.map((n, i) => [`:v${i}`, values[n as keyof ExecutionSignals]])), ':ttl': ttlFrom(now) },
+    }));
   }
 
   /**
@@ -408,12 +426,20 @@ export class ExecutionStore {
     await this.#set(executionId, { requeuedAt: now });
   }
 
-  /** Points live delivery at another connection (resume); returns the item as it now is. */
-  rebind(executionId: string, connectionId: string): Promise<ExecutionItem | undefined> {
-    return this.#set(executionId, { connectionId });
+  /**
+   * Points live delivery at another connection (resume); returns the item as it now is.
+   * The row first (the final write reads it), then the signal the watch reads, and only
+   * then may the caller read what is stored: a watch that still saw the old connection
+   * looked before this call returned, so what was stored before that look is replayed.
+   */
+  async rebind(executionId: string, connectionId: string): Promise<ExecutionItem | undefined> {
+    const item = await this.#set(executionId, { connectionId });
+    if (item && !isFinal(item.status)) await this.#signal(executionId, { connectionId }, Date.now());
+    return item;
   }
 
   async requestCancel(executionId: string): Promise<void> {
-    await this.#set(executionId, { cancelRequested: true });
+    const item = await this.#set(executionId, { cancelRequested: true });
+    if (item && !isFinal(item.status)) await this.#signal(executionId, { cancelRequested: true }, Date.now());
   }
 }

@@ -243,22 +243,19 @@ export class Publisher {
   }
 
   /**
-   * One look at the row: a `resume` moved delivery to another connection, the owner
-   * asked to cancel, or the run is no longer ours. What was stored before the look
-   * began is confirmed as seen by any resume before it.
+   * One look at the execution's signals: a `resume` moved delivery to another
+   * connection, or the owner asked to cancel (a lost lease shows at the next renewal).
+   * What was stored before the look began is confirmed as seen by any resume before it.
    */
   async watch(): Promise<void> {
     const mark = this.#storedCount;
-    const signals = await this.#o.executions.signals(this.#o.item.executionId);
-    if (!signals) return;
-    this.observe(signals, mark);
+    this.observe((await this.#o.executions.signals(this.#o.item.executionId)) ?? {}, mark);
   }
 
   observe(signals: ExecutionSignals, mark: number): void {
-    if (signals.connectionId !== this.#connectionId) this.#rebind(signals.connectionId);
+    if (signals.connectionId !== undefined && signals.connectionId !== this.#connectionId) this.#rebind(signals.connectionId);
     this.#unconfirmed = this.#unconfirmed.filter((u) => u.n >= mark);
     if (signals.cancelRequested) this.#stop('cancelled');
-    if (signals.status !== 'running' || signals.leaseOwner !== this.#o.owner) this.#stop('lease_lost');
   }
 
   /** Delivery moves to another connection, starting with what it may have missed. */
