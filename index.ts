@@ -15,6 +15,7 @@ import * as aws from '@pulumi/aws';
 import { resolve } from 'node:path';
 import { TABLES } from './shared/src/resources.ts';
 import { targetBacklogPerWorker } from './shared/src/scaling.ts';
+import { DEFAULT_WORKER_CONCURRENCY } from './shared/src/config.ts';
 import { DataStores } from './infra/data.ts';
 import { Fleet, burstBaselinePercent } from './infra/fleet.ts';
 import { tableStatements, type TableGrants } from './infra/iam.ts';
@@ -90,7 +91,7 @@ const config = {
     min: cfg.getNumber('workerMin') ?? 1,
     max: cfg.getNumber('workerMax') ?? 10,
     /** Executions one worker runs at once (WORKER_CONCURRENCY): one sandbox process each. */
-    concurrency: cfg.getNumber('workerConcurrency') ?? 4,
+    concurrency: cfg.getNumber('workerConcurrency') ?? DEFAULT_WORKER_CONCURRENCY,
     /** How long a run may wait in the queue, and how long a run takes on average: the scaling target. */
     acceptableLatencyMs: cfg.getNumber('acceptableQueueLatencyMs') ?? 1000,
     averageRunMs: cfg.getNumber('averageRunMs') ?? 200,

@@ -9,7 +9,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
-import { QUEUES, TABLES, type QueueDefinition, type TableDefinition } from '../shared/src/resources.ts';
+import { QUEUES, TABLES, keyAttributes, type QueueDefinition, type TableDefinition } from '../shared/src/resources.ts';
 
 export interface DataStoresArgs {
   /** Prefix of every physical name, e.g. `playground-dev`. */
@@ -31,20 +31,13 @@ export class DataStores extends pulumi.ComponentResource {
     const parent = { parent: this };
 
     const table = (def: TableDefinition) => {
-      // Attributes are declared only for keys (the table's and its indexes'): DynamoDB
-      // rejects declarations of attributes no key uses.
-      const attributes = new Map<string, string>([[def.hashKey, 'S']]);
-      if (def.rangeKey) attributes.set(def.rangeKey, def.rangeKeyType ?? 'S');
-      for (const index of def.indexes) {
-        attributes.set(index.hashKey, index.hashKeyType);
-        if (index.rangeKey) attributes.set(index.rangeKey, index.rangeKeyType ?? 'S');
-      }
       return new aws.dynamodb.Table(`${name}-${def.name}`, {
         name: `${args.prefix}-${def.name}`,
         billingMode: 'PAY_PER_REQUEST',
         hashKey: def.hashKey,
         ...(def.rangeKey ? { rangeKey: def.rangeKey } : {}),
-        attributes: [...attributes].map(([attrName, type]) => ({ name: attrName, type })),
+        // Keys only (shared/src/resources.ts keyAttributes): DynamoDB refuses any other.
+        attributes: keyAttributes(def),
         globalSecondaryIndexes: def.indexes.map((index) => ({
           name: index.name,
           keySchemas: [

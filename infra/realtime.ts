@@ -9,23 +9,14 @@
  * API can call the integration routes. `$default` has a route response: the body the
  * gateway returns is the reply the client receives.
  */
+import { INTEGRATION_HEADERS, INTEGRATION_ROUTES } from '../shared/src/integration.ts';
 import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
 import { createHash } from 'node:crypto';
 
-/** Header names the gateway reads (gateway/src/integration.ts). */
-export const INTEGRATION_HEADERS = {
-  connectionId: 'x-connection-id',
-  sourceIp: 'x-source-ip',
-  secret: 'x-integration-secret',
-} as const;
-
-/** WebSocket route -> gateway path. */
-export const ROUTES = {
-  $connect: '/integration/connect',
-  $disconnect: '/integration/disconnect',
-  $default: '/integration/default',
-} as const;
+// Header names and paths the gateway serves, defined once beside the services.
+export { INTEGRATION_HEADERS };
+const ROUTES = INTEGRATION_ROUTES;
 
 export interface RealtimeArgs {
   prefix: string;

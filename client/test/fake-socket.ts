@@ -1,4 +1,7 @@
-/** A WebSocket stand-in tests drive by hand: open it, feed it frames, drop it. */
+/**
+ * A WebSocket stand-in tests drive by hand: open it, feed it frames, drop it. Exported
+ * as `@playground/client/testing` for the web app's tests too.
+ */
 import type { SocketLike } from '../src/socket.ts';
 
 export class FakeSocket implements SocketLike {
@@ -26,6 +29,10 @@ export class FakeSocket implements SocketLike {
   }
   receive(message: unknown): void {
     this.onmessage?.({ data: JSON.stringify(message) });
+  }
+  /** The actions sent so far, in order. */
+  actions(): unknown[] {
+    return this.sent.map((m) => m.action);
   }
   drop(code = 1006): void {
     this.readyState = 3;

@@ -5,6 +5,7 @@
  * shared secret, so nothing but our API can call them. The body of the `$default`
  * response is what the client receives as the route response.
  */
+import { INTEGRATION_HEADERS, INTEGRATION_ROUTES } from '@playground/shared/integration';
 import fp from 'fastify-plugin';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -17,11 +18,7 @@ export interface IntegrationOptions {
   secret: string | ReadonlyArray<string>;
 }
 
-export const INTEGRATION_HEADERS = {
-  connectionId: 'x-connection-id',
-  sourceIp: 'x-source-ip',
-  secret: 'x-integration-secret',
-} as const;
+export { INTEGRATION_HEADERS };
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
@@ -50,15 +47,15 @@ async function integration(app: FastifyInstance, opts: IntegrationOptions): Prom
       }
       if (!callerOf(req)) return reply.code(400).send({ message: `Header ${INTEGRATION_HEADERS.connectionId} is required.` });
     });
-    api.post('/integration/connect', async (req, reply) => {
+    api.post(INTEGRATION_ROUTES.$connect, async (req, reply) => {
       await handlers.connect(callerOf(req)!);
       return reply.code(200).send({});
     });
-    api.post('/integration/disconnect', async (req, reply) => {
+    api.post(INTEGRATION_ROUTES.$disconnect, async (req, reply) => {
       await handlers.disconnect(callerOf(req)!);
       return reply.code(200).send({});
     });
-    api.post('/integration/default', async (req, reply) => {
+    api.post(INTEGRATION_ROUTES.$default, async (req, reply) => {
       const body = (req.body as Buffer | undefined) ?? Buffer.alloc(0);
       const answer = await handlers.message(callerOf(req)!, body, false);
       return answer ? reply.code(200).type('application/json').send(JSON.stringify(answer)) : reply.code(204).send();

@@ -12,7 +12,7 @@
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, defaultWorkerCount, readInt } from '@playground/shared';
+import { ConfigError, DEFAULT_WORKER_CONCURRENCY, defaultWorkerCount, readInt } from '@playground/shared';
 import { DEFAULT_WEB_ROOT, PortInUseError, startLocalStack } from './stack.ts';
 
 const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../.data/dynamodb', import.meta.url));
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     host: env.HOST ?? '127.0.0.1',
     // A pinned fleet is kept at its size; an autoscaled one is kept within its bounds.
     ...(pinned ? { workers: pinned, replaceCrashedWorkers: true } : { autoscale: { min: 1, max: maxWorkers } }),
-    ...(env.WORKER_CONCURRENCY ? { workerConcurrency: readInt(env, 'WORKER_CONCURRENCY', 4, 1, 64) } : {}),
+    ...(env.WORKER_CONCURRENCY ? { workerConcurrency: readInt(env, 'WORKER_CONCURRENCY', DEFAULT_WORKER_CONCURRENCY, 1, 64) } : {}),
     dataDir: env.DATA_DIR || DEFAULT_DATA_DIR,
     fresh: args.has('--fresh'),
     env: { LOG_LEVEL: env.LOG_LEVEL ?? 'info' },

@@ -8,16 +8,10 @@ import {
   UpdateTimeToLiveCommand, type AttributeValue, type BatchWriteItemCommandInput, type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { QUEUES, TABLES, type IndexDefinition, type QueueDefinition, type StoreConfig, type TableDefinition } from '@playground/shared';
+import { QUEUES, TABLES, keyAttributes, type IndexDefinition, type QueueDefinition, type StoreConfig, type TableDefinition } from '@playground/shared';
 
 function attributeDefinitions(def: TableDefinition) {
-  const attributes = new Map<string, 'S' | 'N'>([[def.hashKey, 'S']]);
-  if (def.rangeKey) attributes.set(def.rangeKey, def.rangeKeyType ?? 'S');
-  for (const index of def.indexes) {
-    attributes.set(index.hashKey, index.hashKeyType);
-    if (index.rangeKey) attributes.set(index.rangeKey, index.rangeKeyType ?? 'S');
-  }
-  return [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType }));
+  return keyAttributes(def).map(({ name, type }) => ({ AttributeName: name, AttributeType: type }));
 }
 
 function indexSchema(index: IndexDefinition) {

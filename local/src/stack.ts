@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { startFaultProxy, type FaultKind, type FaultedService, type FaultProxy } from './fault-proxy.ts';
 import type { ChildProcess } from 'node:child_process';
-import type { StoreConfig, Timing } from '@playground/shared';
+import { DEFAULT_WORKER_CONCURRENCY, type StoreConfig, type Timing } from '@playground/shared';
 import { startEmulators, type Emulators } from './emulators.ts';
 import { provision } from './provision.ts';
 import { ENTRY, formatLogLine, startProcess, stopProcess, type LogSink } from './processes.ts';
@@ -192,7 +192,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       autoscaler = new Autoscaler<ChildProcess>({
         ...opts.autoscale,
         fleet: { workers: () => workers, add: addWorker, drain: (w) => stopWorker(w, 'SIGTERM') },
-        concurrencyPerWorker: opts.workerConcurrency ?? 4,
+        concurrencyPerWorker: opts.workerConcurrency ?? DEFAULT_WORKER_CONCURRENCY,
         queueUrl: store.queueUrl,
         sqsEndpoint: emulators.sqsEndpoint,
         region,

@@ -50,3 +50,6 @@ export function readStoreConfig(env: Env = process.env): StoreConfig {
 }
 
 export const defaultWorkerCount = (): number => Math.max(1, cpus().length);
+
+/** Executions one worker runs at once (one sandbox process each), unless configured. */
+export const DEFAULT_WORKER_CONCURRENCY = 4;

@@ -82,9 +82,8 @@ export const Status = Type.Union([
   Type.Literal('crashed'),
 ]);
 export type Status = Static<typeof Status>;
-export const FINAL_STATUSES: readonly Status[] = [
-  'succeeded', 'failed', 'timed_out', 'memory_exceeded', 'output_exceeded', 'cancelled', 'crashed',
-];
+/** Every final status, read from the schema above so the list cannot drift from it. */
+export const FINAL_STATUSES: readonly Status[] = Status.anyOf.map((literal) => literal.const);
 
 /** Every error code the service answers with; shared/src/errors.ts has a factory for each. */
 export const ERROR_CODES = ['bad_frame', 'unknown_action', 'invalid_request', 'too_large', 'rate_limited', 'not_found', 'unavailable', 'internal'] as const;

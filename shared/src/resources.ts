@@ -25,6 +25,21 @@ export interface TableDefinition {
   indexes: ReadonlyArray<IndexDefinition>;
 }
 
+/**
+ * The attributes a table must declare: its keys and its indexes' keys, no others
+ * (DynamoDB refuses declarations of attributes no key uses). The local stack and the
+ * Pulumi program both declare exactly these.
+ */
+export function keyAttributes(def: TableDefinition): Array<{ name: string; type: 'S' | 'N' }> {
+  const attributes = new Map<string, 'S' | 'N'>([[def.hashKey, 'S']]);
+  if (def.rangeKey) attributes.set(def.rangeKey, def.rangeKeyType ?? 'S');
+  for (const index of def.indexes) {
+    attributes.set(index.hashKey, index.hashKeyType);
+    if (index.rangeKey) attributes.set(index.rangeKey, index.rangeKeyType ?? 'S');
+  }
+  return [...attributes].map(([name, type]) => ({ name, type }));
+}
+
 export const TABLES = {
   executions: {
     name: 'executions',

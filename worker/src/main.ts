@@ -4,7 +4,7 @@
  * finish, exit 0 (what an Auto Scaling scale-in or a deploy does).
  */
 import pino from 'pino';
-import { ConfigError, DEFAULT_TIMING, readInt, readStoreConfig } from '@playground/shared';
+import { ConfigError, DEFAULT_TIMING, DEFAULT_WORKER_CONCURRENCY, readInt, readStoreConfig } from '@playground/shared';
 import { SandboxPool } from './sandbox/index.ts';
 import { Worker } from './consumer.ts';
 
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const log = pino({ level: env.LOG_LEVEL ?? 'info', base: { service: 'worker', pid: process.pid } });
   const managementEndpoint = env.MANAGEMENT_ENDPOINT;
   if (!managementEndpoint) throw new ConfigError('MANAGEMENT_ENDPOINT is not set: the API Gateway management endpoint (locally, the gateway URL).');
-  const concurrency = readInt(env, 'WORKER_CONCURRENCY', 4, 1, 64);
+  const concurrency = readInt(env, 'WORKER_CONCURRENCY', DEFAULT_WORKER_CONCURRENCY, 1, 64);
   const sandbox = new SandboxPool({ size: concurrency, logger: log, ...(env.SANDBOX_EXEC_PATH ? { execPath: env.SANDBOX_EXEC_PATH } : {}) });
   await sandbox.start();
   const worker = new Worker({

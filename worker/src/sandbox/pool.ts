@@ -4,6 +4,7 @@
  * secrets) and are replaced when they die. Every run ends in an outcome: the child's own
  * report, or this process's verdict when the child went silent (watchdog) or died.
  */
+import { FINAL_STATUSES } from '@playground/shared';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ChildOptions, FromChild, ToChild } from './messages.ts';
@@ -313,7 +314,7 @@ export class SandboxPool implements Sandbox {
   }
 }
 
-const STATUSES = new Set(['succeeded', 'failed', 'timed_out', 'memory_exceeded', 'output_exceeded', 'cancelled', 'crashed']);
+const STATUSES: ReadonlySet<string> = new Set(FINAL_STATUSES);
 
 /**
  * The child is ours, but it shares a process with hostile code: keep only well-formed
