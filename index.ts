@@ -14,7 +14,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as aws from '@pulumi/aws';
 import { resolve } from 'node:path';
 import { TABLES } from './shared/src/resources.ts';
-import { targetBacklogPerWorker } from './shared/src/scaling.ts';
+import { SCALING_PLAN, targetBacklogPerWorker } from './shared/src/scaling.ts';
 import { DEFAULT_WORKER_CONCURRENCY } from './shared/src/config.ts';
 import { DataStores } from './infra/data.ts';
 import { Fleet, burstBaselinePercent } from './infra/fleet.ts';
@@ -93,8 +93,8 @@ const config = {
     /** Executions one worker runs at once (WORKER_CONCURRENCY): one sandbox process each. */
     concurrency: cfg.getNumber('workerConcurrency') ?? DEFAULT_WORKER_CONCURRENCY,
     /** How long a run may wait in the queue, and how long a run takes on average: the scaling target. */
-    acceptableLatencyMs: cfg.getNumber('acceptableQueueLatencyMs') ?? 1000,
-    averageRunMs: cfg.getNumber('averageRunMs') ?? 200,
+    acceptableLatencyMs: cfg.getNumber('acceptableQueueLatencyMs') ?? SCALING_PLAN.acceptableLatencyMs,
+    averageRunMs: cfg.getNumber('averageRunMs') ?? SCALING_PLAN.averageRunMs,
     /** A scale-in waits for running executions this long (the longest run is 30 s) before the instance goes. */
     drainSeconds: cfg.getNumber('workerDrainSeconds') ?? 120,
   },

@@ -11,6 +11,7 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   checkPolicy,
   decideWorkerCapacity,
+  SCALING_PLAN,
   targetBacklogPerWorker,
   type ScalingDecision,
   type ScalingPolicy,
@@ -21,7 +22,7 @@ export interface AutoscaleOptions {
   min?: number;
   /** Most worker processes (default: CPU count, at least 2). */
   max?: number;
-  /** Visible messages one worker may hold; default from a 2 s acceptable delay at 100 ms per run. */
+  /** Visible messages one worker may hold; default from SCALING_PLAN, as in the cloud. */
   targetBacklogPerWorker?: number;
   scaleOutCooldownMs?: number;
   scaleInCooldownMs?: number;
@@ -68,9 +69,6 @@ export const AUTOSCALE_DEFAULTS = {
   scaleOutCooldownMs: 5_000,
   scaleInCooldownMs: 30_000,
   intervalMs: 1_000,
-  /** Planning figures for the default target: runs are short, people wait ~2 s at most. */
-  acceptableLatencyMs: 2_000,
-  averageRunMs: 100,
 } as const;
 
 export class Autoscaler<W> {
@@ -95,8 +93,7 @@ export class Autoscaler<W> {
       maxWorkers: options.max ?? Math.max(2, cpus().length, options.min ?? AUTOSCALE_DEFAULTS.min),
       concurrencyPerWorker,
       targetBacklogPerWorker: options.targetBacklogPerWorker ?? targetBacklogPerWorker({
-        acceptableLatencyMs: AUTOSCALE_DEFAULTS.acceptableLatencyMs,
-        averageRunMs: AUTOSCALE_DEFAULTS.averageRunMs,
+        ...SCALING_PLAN,
         concurrencyPerWorker,
       }),
       scaleOutCooldownMs: options.scaleOutCooldownMs ?? AUTOSCALE_DEFAULTS.scaleOutCooldownMs,

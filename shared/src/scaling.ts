@@ -10,6 +10,15 @@
  * plus the min/max bounds and cooldowns an Auto Scaling group applies.
  */
 
+/**
+ * The planning figures both fleets scale on unless told otherwise: a message may wait
+ * about a second, and a run takes about 200 ms (most take a few ms; the long ones hold a
+ * slot for seconds). 1000 / 200 x 4 at once: 20 visible messages per worker. The local
+ * autoscaler uses them as they are; the Pulumi program as the defaults of its
+ * `acceptableQueueLatencyMs` and `averageRunMs` settings.
+ */
+export const SCALING_PLAN = { acceptableLatencyMs: 1_000, averageRunMs: 200 } as const;
+
 export interface BacklogTargetInput {
   /** The longest a message may wait in the queue before a worker picks it up. */
   acceptableLatencyMs: number;
