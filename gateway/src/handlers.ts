@@ -152,7 +152,14 @@ export function createHandlers(services: GatewayServices): Handlers {
       item = (await executions.rebind(item.executionId, caller.connectionId)) ?? item;
     }
     const replay = await executions.storedEvents(item, msg.afterSeq ?? 0);
-    if (replay.length) await delivery.postAll(caller.connectionId, replay);
+    if (replay.length) {
+      // The replay goes through the management API like any post; if that cannot be
+      // reached, say so: the client resumes again, nothing is lost.
+      await delivery.postAll(caller.connectionId, replay).catch((err: unknown) => {
+        log.error({ err, executionId: item.executionId }, 'could not replay stored messages');
+        throw errors.unavailable('management API');
+      });
+    }
     return { type: 'ack', action: 'resume', executionId: item.executionId, ...(msg.requestId ? { requestId: msg.requestId } : {}) };
   }
 
