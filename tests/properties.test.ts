@@ -32,8 +32,14 @@ const awkward = fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff', '\ufffe'
   '\u2028', '\u2029', '\u200f', '\u202e', '\u0301', '\ufeff', '😀', '𝔘', '中', 'é', '\\', '"', "'", '`', '$', '{', '\n', '\r', '\t', 'a');
 const anyText = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: awkward, maxLength: 40 }));
 
-/** A property runs many cases through real processes; on a busy machine that takes a while. */
-const PROPERTY_TIMEOUT_MS = 180_000;
+/**
+ * Cases per property are budgeted for `npm test`; the soak runs them again with
+ * PROPERTY_SCALE=5 (tests/soak/properties.soak.ts). Many cases through real processes
+ * take a while on a busy machine.
+ */
+const SCALE = Number(process.env.PROPERTY_SCALE ?? 1);
+const runs = (n: number) => Math.max(1, Math.round(n * SCALE));
+const PROPERTY_TIMEOUT_MS = 180_000 * SCALE;
 
 /** What Node writes for a string: UTF-8, a lone surrogate as U+FFFD. */
 const asNodePrints = (s: string) => s.toWellFormed();
@@ -46,7 +52,7 @@ describe('any string', () => {
       const result = await run.result();
       expect(result.status).toBe('succeeded');
       expect(stdoutOf(run.events())).toBe(`${asNodePrints(text)}\n`);
-    }), { numRuns: 40 });
+    }), { numRuns: runs(40) });
   }, PROPERTY_TIMEOUT_MS);
 
   it('as stdin, reaches the program unchanged and prints as Node would print it', async () => {
@@ -56,7 +62,7 @@ describe('any string', () => {
       expect(result.status).toBe('succeeded');
       // The first line proves the program saw the very string sent (lone surrogates included).
       expect(stdoutOf(run.events())).toBe(`${JSON.stringify(text)}\n${asNodePrints(text)}\n`);
-    }), { numRuns: 40 });
+    }), { numRuns: runs(40) });
   }, PROPERTY_TIMEOUT_MS);
 });
 
@@ -90,7 +96,7 @@ describe('sizes in UTF-8 bytes', () => {
       expect(refused).toMatchObject({ type: 'rejected', error: { code: 'too_large' } });
       expect((refused as { error: { message: string } }).error.message).toContain(`"${field}"`);
       if (ok.type === 'accepted') await client.waitFor((m) => m.type === 'result' && m.executionId === ok.executionId);
-    }), { numRuns: 12 });
+    }), { numRuns: runs(12) });
   }, PROPERTY_TIMEOUT_MS);
 
   it('a frame of exactly 128 KiB is answered, one byte more closes the socket with 1009, whatever the character widths', async () => {
@@ -108,7 +114,7 @@ describe('sizes in UTF-8 bytes', () => {
       const other = await TestClient.connect(stack.socketUrl);
       other.send(frameOf(1));
       expect((await other.closed).code).toBe(1009);
-    }), { numRuns: 4 });
+    }), { numRuns: runs(4) });
   }, PROPERTY_TIMEOUT_MS);
 
   it('output split for frames never splits a character: 1 MiB of mixed widths arrives whole', async () => {
@@ -121,7 +127,7 @@ describe('sizes in UTF-8 bytes', () => {
       const outputs = run.events().filter((e) => e.type === 'output') as Array<{ data: string }>;
       for (const o of outputs) expect(o.data.isWellFormed()).toBe(true);
       expect(stdoutOf(run.events())).toBe(`${unit.repeat(times)}\n`);
-    }), { numRuns: 6 });
+    }), { numRuns: runs(6) });
   }, PROPERTY_TIMEOUT_MS);
 });
 
@@ -174,7 +180,7 @@ describe('any frame', () => {
           accepted += 1;
           await client.waitFor((m) => m.type === 'result' && m.executionId === answer.executionId);
         }
-      }), { numRuns: 150 });
+      }), { numRuns: runs(150) });
       expect(client.open).toBe(true);
       expect(await rows()).toBe(before + accepted);
     } finally {
@@ -258,6 +264,6 @@ describe('any sequence of runs, cancels, resumes and reconnects', () => {
       } finally {
         for (const c of sockets) if (c.open) c.ws.terminate();
       }
-    }), { numRuns: 6 });
+    }), { numRuns: runs(6) });
   }, PROPERTY_TIMEOUT_MS);
 });
