@@ -179,7 +179,7 @@ const tables = data.tables;
 
 // What each service does to each table, from the code that calls DynamoDB:
 // shared/src/executions.ts (ExecutionStore), shared/src/connections.ts (ConnectionStore),
-// gateway/src/stores.ts (SnippetStore). Every table is listed for both services (`{}`:
+// gateway/src/snippets.ts (SnippetStore). Every table is listed for both services (`{}`:
 // none), and index reads are granted on the index they read (see infra/iam.ts). A new
 // table in shared/src/resources.ts fails the typecheck here until it has its line.
 const TABLE_GRANTS: Record<'gateway' | 'worker', TableGrants> = {

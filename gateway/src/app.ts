@@ -11,7 +11,7 @@ import type { StoreConfig } from '@playground/shared';
 import { ExecutionStore } from '@playground/shared/executions';
 import { Delivery } from '@playground/shared/delivery';
 import { createHandlers, type Handlers } from './handlers.ts';
-import { SnippetStore } from './stores.ts';
+import { SnippetStore } from './snippets.ts';
 import { ConnectionStore } from '@playground/shared/connections';
 import { RateLimits, type RateLimitOptions } from './rate-limits.ts';
 import localEdge from './local-edge.ts';

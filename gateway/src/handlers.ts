@@ -18,7 +18,7 @@ import { encodeQueueMessage, queueMessageFor } from '@playground/shared/queue';
 import type { Delivery } from '@playground/shared/delivery';
 import { parseFrame } from './frames.ts';
 import { RecentRuns } from './recent-runs.ts';
-import type { SnippetStore } from './stores.ts';
+import type { SnippetStore } from './snippets.ts';
 import type { ConnectionStore } from '@playground/shared/connections';
 import type { RateLimits } from './rate-limits.ts';
 

@@ -75,7 +75,7 @@ export class Recovery {
           // receive (its visibility runs out) and the others are still handled.
           const body = decodeQueueMessage(message.Body);
           try {
-            if (body) await this.crash(body.executionId);
+            if (body) await this.endAsCrashed(body.executionId);
             await sqs.send(new DeleteMessageCommand({ QueueUrl: deadLetterQueueUrl, ReceiptHandle: message.ReceiptHandle }));
           } catch (err) {
             if (this.#closed) return;
@@ -91,7 +91,7 @@ export class Recovery {
   }
 
   /** Ends an execution that could not be completed, once, and tells its client. */
-  async crash(executionId: string): Promise<boolean> {
+  async endAsCrashed(executionId: string): Promise<boolean> {
     const { executions, delivery, log } = this.#o;
     const item = await executions.get(executionId);
     if (!item || isFinal(item.status)) return false;
