@@ -30,6 +30,38 @@ describe('npm start', () => {
     }
   });
 
+  it('hands the limits the services document to them: with ACTIVE_RUNS_PER_SOCKET=1 and one slot busy, a second run is refused', async () => {
+    const free = createServer();
+    await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = free.address() as { port: number };
+    await new Promise<void>((resolve) => free.close(() => resolve()));
+    const child = spawn(process.execPath, [MAIN], {
+      detached: true,
+      env: { ...process.env, PORT: String(port), WORKERS: '1', LOG_LEVEL: 'warn', ACTIVE_RUNS_PER_SOCKET: '1', WORKER_CONCURRENCY: '1', DATA_DIR: mkdtempSync(join(tmpdir(), 'start-data-')) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      for (let i = 0; i < 300 && !stdout.includes('ready at'); i++) await sleep(100);
+      const client = await TestClient.connect(`ws://127.0.0.1:${port}/ws`);
+      // One worker with one slot, busy: the second run waits in the queue, so the soft
+      // cap (a worker that claims first wins) cannot let it through.
+      const first = await client.run('setTimeout(() => {}, 2000)');
+      const second = await client.request({ action: 'run', language: 'javascript', code: '1' });
+      expect(second).toMatchObject({ type: 'rejected', error: { code: 'rate_limited', message: expect.stringMatching(/1 runs queued or running/) } });
+      await first.result();
+      client.ws.terminate();
+    } finally {
+      try {
+        process.kill(-child.pid!, 'SIGINT');
+        await new Promise((resolve) => child.once('exit', resolve));
+      } catch {
+        // already gone
+      }
+    }
+  });
+
   it('on Ctrl+C (SIGINT to its whole process group) lets a running program finish and deliver its result, then leaves nothing running', async () => {
     const free = createServer();
     await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', () => resolve()));

@@ -17,10 +17,21 @@ import { DEFAULT_WEB_ROOT, PortInUseError, startLocalStack } from './stack.ts';
 
 const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../.data/dynamodb', import.meta.url));
 
+/**
+ * The variables the gateway and workers document (README, "Configuration") that
+ * `npm start` hands to them as they are set: limits, lease timing, the sweep, logging.
+ */
+export const PASSED_THROUGH = [
+  'LOG_LEVEL', 'PUBLIC_SOCKET_URL', 'IDLE_TIMEOUT_MS',
+  'RUNS_PER_SECOND_PER_SOCKET', 'RUN_BURST_PER_SOCKET', 'RUNS_PER_SECOND_PER_ADDRESS', 'RUN_BURST_PER_ADDRESS',
+  'ACTIVE_RUNS_PER_SOCKET', 'CONNECTIONS_PER_ADDRESS', 'SHARES_PER_MINUTE_PER_SOCKET',
+  'LEASE_MS', 'HEARTBEAT_MS', 'VISIBILITY_TIMEOUT_SECONDS', 'SWEEP_EVERY_MS', 'STRANDED_AFTER_MS', 'RECEIVE_WAIT_SECONDS',
+] as const;
+
 async function main(): Promise<void> {
   const args = new Set(process.argv.slice(2));
   if (args.has('--help') || args.has('-h')) {
-    console.log('Usage: npm start [-- --fresh]\n\nEnvironment: PORT (8080), HOST (127.0.0.1), WORKERS (unset: autoscale), WORKERS_MAX (CPU count, at least 2), WORKER_CONCURRENCY (4), LOG_LEVEL (info), DATA_DIR (.data/dynamodb)');
+    console.log(`Usage: npm start [-- --fresh]\n\nEnvironment: PORT (8080), HOST (127.0.0.1), WORKERS (unset: autoscale), WORKERS_MAX (CPU count, at least 2), WORKER_CONCURRENCY (4), LOG_LEVEL (info), DATA_DIR (.data/dynamodb);\npassed to the gateway and workers as set: ${PASSED_THROUGH.join(', ')} (README, "Configuration").`);
     return;
   }
   const env = process.env;
@@ -44,7 +55,7 @@ async function main(): Promise<void> {
     ...(env.WORKER_CONCURRENCY ? { workerConcurrency: readInt(env, 'WORKER_CONCURRENCY', DEFAULT_WORKER_CONCURRENCY, 1, 64) } : {}),
     dataDir: env.DATA_DIR || DEFAULT_DATA_DIR,
     fresh: args.has('--fresh'),
-    env: { LOG_LEVEL: env.LOG_LEVEL ?? 'info' },
+    env: { LOG_LEVEL: 'info', ...Object.fromEntries(PASSED_THROUGH.flatMap((name) => (env[name] ? [[name, env[name]]] : []))) },
     log: (line) => console.log(line),
     progress: step,
   });
