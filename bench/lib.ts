@@ -25,6 +25,8 @@ export interface RunOutcome {
   stdout: string;
   /** `result` messages received for this execution (exactly 1 is right). */
   results: number;
+  /** The result's completion value, if any (as the service cut it). */
+  value?: string;
 }
 
 /** What arrived on the wire for one execution, before the client orders and de-duplicates. */
@@ -125,6 +127,7 @@ export class BenchSocket {
             resolve({
               executionId: event.executionId, status: event.status, acceptMs: acceptedAt - sentAt, latencyMs: at - sentAt, stdout, results: e.resultSeqs.size,
               startedMs: e.startedAt !== undefined ? e.startedAt - sentAt : NaN, wallMs: event.stats.wallMs, queuedMs: event.stats.queuedMs,
+              ...(event.value !== undefined ? { value: event.value } : {}),
             });
           }
         },

@@ -363,6 +363,33 @@ async function storeWrites(stack: LocalStack) {
   }
 }
 
+/**
+ * Four programs at once whose completion value is a 100 MB string (an `[inspect.custom]`
+ * returning it): the workers' peak RSS growth while they run, sampled every 20 ms, and a
+ * hello world beside them. Before the result budget each such value added ~780 MB to a
+ * worker and four took it to 1.9 GB.
+ */
+async function valueMemory(stack: LocalStack) {
+  const code = "({ [Symbol.for('nodejs.util.inspect.custom')]: () => 'x'.repeat(1e8) })";
+  const workerRss = () => [...stack.workers].reduce((n, w) => n + (rssKiB(w.pid) ?? 0), 0);
+  const before = workerRss();
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, workerRss())), 20);
+  const socket = await BenchSocket.connect(stack.socketUrl);
+  try {
+    progressLine('[bench] four 100 MB completion values at once');
+    const big = Promise.all(Array.from({ length: 4 }, () => socket.run(code, { timeoutMs: 10_000 })));
+    const hello = await socket.run(HELLO);
+    const outcomes = await big;
+    totalRuns += 5;
+    endProgress();
+    return { workersBeforeKiB: before, peakGrowthKiB: peak - before, valueLength: outcomes[0]!.value?.length ?? 0, statuses: outcomes.map((o) => o.status), helloBesideMs: hello.latencyMs };
+  } finally {
+    clearInterval(sampler);
+    socket.close();
+  }
+}
+
 /** Closed loops: each socket runs hello world again as soon as its last result arrives. */
 async function throughput(stack: LocalStack, sockets: number, seconds: number) {
   const url = stack.socketUrl;
@@ -497,6 +524,8 @@ async function main(): Promise<void> {
     results.streaming = await streaming(stack.socketUrl);
     step('store writes per run');
     results.storeWrites = await storeWrites(stack);
+    step('worker memory under four 100 MB completion values');
+    results.valueMemory = await valueMemory(stack);
     results.throughput = [];
     for (const n of SIZES.throughputSockets) {
       step(`throughput: ${n} sockets for ${SIZES.throughputSeconds} s`);
@@ -579,6 +608,8 @@ export function table(r: Record<string, any>, fl: Record<string, any>): string {
     const kib = (b: number) => (b < 1024 ? `${b} B` : `${(b / 1024).toFixed(0)} KiB`);
     row(`store writes: ${w.program} (${kib(w.outputBytes)} printed)`, '', '', `${w.writes} writes, ${kib(w.bytesWritten)} written, largest item ${kib(w.largestItemBytes)}; the same output in the old one-row design: ${kib(w.oldDesign.bytesWritten)} written`);
   }
+  const v = r.valueMemory;
+  if (v) row('four 100 MB completion values at once', '', '', `workers' RSS peak +${mib(v.peakGrowthKiB)} (was ~780 MB a value); each result's value cut to ${v.valueLength} characters, ${v.statuses.join('/')}; a hello world beside them ${ms(v.helloBesideMs)}`);
   for (const t of r.throughput) {
     row(`throughput, ${t.sockets} sockets x ${t.seconds} s`, ms(t.latency.p50), ms(t.latency.p99), `${t.runsPerSecond} runs/s, ${t.runs} runs, lost ${t.lost}, errors ${t.errorCount}; ${cpu(t.cpuMsPerRun)}`);
   }
