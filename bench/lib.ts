@@ -105,13 +105,14 @@ export class BenchSocket {
   }
 
   /** Sends a run; resolves at its result. `onOutput` sees each output chunk (in seq order) with its arrival time. */
-  run(code: string, opts: { language?: string; timeoutMs?: number; onOutput?: (data: string, receivedAt: number) => void; waitMs?: number } = {}): Promise<RunOutcome> {
+  run(code: string, opts: { language?: string; timeoutMs?: number; memoryMb?: number; onOutput?: (data: string, receivedAt: number) => void; waitMs?: number } = {}): Promise<RunOutcome> {
     return new Promise((resolve, reject) => {
       const sentAt = performance.now();
       let acceptedAt = NaN;
       let stdout = '';
       const handle = this.connection.run({
         language: (opts.language ?? 'javascript') as Language, code, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+        ...(opts.memoryMb ? { memoryMb: opts.memoryMb } : {}),
       }, {
         onAccepted: () => {
           acceptedAt = performance.now();

@@ -378,7 +378,8 @@ async function valueMemory(stack: LocalStack) {
   const socket = await BenchSocket.connect(stack.socketUrl);
   try {
     progressLine('[bench] four 100 MB completion values at once');
-    const big = Promise.all(Array.from({ length: 4 }, () => socket.run(code, { timeoutMs: 10_000 })));
+    // 256 MB isolates: the 100 MB string fits, so the value reaches the result's cut.
+    const big = Promise.all(Array.from({ length: 4 }, () => socket.run(code, { timeoutMs: 10_000, memoryMb: 256 })));
     const hello = await socket.run(HELLO);
     const outcomes = await big;
     totalRuns += 5;
