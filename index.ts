@@ -190,6 +190,8 @@ const TABLE_GRANTS: Record<'gateway' | 'worker', TableGrants> = {
     snippets: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] },
     // `resume` reads a run's stored output pieces; only workers write them.
     outputs: { table: ['dynamodb:Query'] },
+    // Reads a tenant's settled sandbox time when its budget looks spent (gateway/src/budgets.ts).
+    tenants: { table: ['dynamodb:GetItem'] },
   },
   worker: {
     // Claims, records and finishes runs; the recovery sweep scans the pending index
@@ -200,6 +202,8 @@ const TABLE_GRANTS: Record<'gateway' | 'worker', TableGrants> = {
     snippets: {},
     // Output pieces are appended (conditional PutItem) and read back in order (Query).
     outputs: { table: ['dynamodb:PutItem', 'dynamodb:Query'] },
+    // Counts a tenant's running slots before a claim, adds and removes its slot, settles its charge (worker/src/fairness.ts).
+    tenants: { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
   },
 };
 

@@ -20,6 +20,7 @@ import { parseFrame } from './frames.ts';
 import type { SnippetStore } from './stores.ts';
 import type { ConnectionStore } from '@playground/shared/connections';
 import type { RateLimits } from './rate-limits.ts';
+import type { Budgets } from './budgets.ts';
 
 export interface Caller {
   connectionId: string;
@@ -34,6 +35,8 @@ export interface GatewayServices {
   queueUrl: string;
   delivery: Delivery;
   limits: RateLimits;
+  /** Sandbox time per address and socket (budgets.ts). */
+  budgets: Budgets;
   log: Logger;
   now?: () => number;
 }
@@ -60,11 +63,12 @@ function hintsOf(data: string | Buffer, binary: boolean): { requestId?: string; 
 }
 
 export function createHandlers(services: GatewayServices): Handlers {
-  const { executions, connections, snippets, sqs, queueUrl, delivery, limits, log } = services;
+  const { executions, connections, snippets, sqs, queueUrl, delivery, limits, budgets, log } = services;
   const now = services.now ?? Date.now;
 
   async function run(caller: Caller, msg: Extract<ClientMessage, { action: 'run' }>): Promise<ServerMessage> {
     limits.takeRun(caller);
+    const { tenant, charge } = await budgets.charge(caller, msg.timeoutMs);
     const createdAt = now();
     const executionId = newExecutionId();
     const token = newToken();
@@ -83,6 +87,8 @@ export function createHandlers(services: GatewayServices): Handlers {
       createdAt,
       lastSeq: 0,
       ttl: ttlFrom(createdAt),
+      tenant,
+      charge,
     };
     const cap = limits.options.activeRunsPerSocket;
     // The row, the queue message and the count of this socket's earlier unfinished runs
@@ -92,7 +98,7 @@ export function createHandlers(services: GatewayServices): Handlers {
     const [pending, row, sent] = await Promise.allSettled([
       executions.countPending(caller.connectionId, createdAt),
       executions.create(item),
-      sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeQueueMessage(queueMessageFor(item)) })),
+      sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeQueueMessage(queueMessageFor(item)), MessageGroupId: tenant })),
     ]);
     const failure = [sent, row, pending].find((r) => r.status === 'rejected');
     const full = pending.status === 'fulfilled' && pending.value >= cap;
@@ -107,6 +113,7 @@ export function createHandlers(services: GatewayServices): Handlers {
         return true;
       });
       if (withdrawn) {
+        budgets.refund(caller, charge.ms);
         if (failure) throw protocolError('unavailable', sent === failure ? 'queue' : 'execution store');
         throw protocolError('rate_limited', `this socket already has ${cap} runs queued or running; wait for one to finish`, 1000);
       }
@@ -126,6 +133,7 @@ export function createHandlers(services: GatewayServices): Handlers {
       };
       const final = await executions.finish(item.executionId, result, [], now(), { fromQueued: true });
       if (final) {
+        if (item.charge?.gateway === budgets.gateway) budgets.refund(caller, item.charge.ms);
         await delivery.post(final.connectionId, result);
         return ack;
       }
@@ -178,6 +186,7 @@ export function createHandlers(services: GatewayServices): Handlers {
     },
     async disconnect(caller) {
       limits.forget(caller);
+      budgets.forget(caller);
       await connections.delete(caller.connectionId);
     },
     async message(caller, data, binary) {

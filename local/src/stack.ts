@@ -136,6 +136,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       OUTPUTS_TABLE: store.outputsTable,
       CONNECTIONS_TABLE: store.connectionsTable,
       SNIPPETS_TABLE: store.snippetsTable,
+      TENANTS_TABLE: store.tenantsTable,
       QUEUE_URL: sqsVia(store.queueUrl),
       DLQ_URL: sqsVia(store.deadLetterQueueUrl),
       MANAGEMENT_ENDPOINT: via('management', url),

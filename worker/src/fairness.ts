@@ -1,0 +1,201 @@
+/**
+ * Fair order across the fleet: before a worker claims a run, it asks whether the run's
+ * tenant (its source address, shared/src/tenants.ts) may take one of this worker's free
+ * slots; if not, the run is put back for a few seconds so other tenants' runs go first.
+ *
+ * The share rule (`mayStart`), with the tenant's runs counted fleet-wide in its
+ * tenants-table item (a slot added at claim, removed at the end):
+ * - a tenant holds at most `maxRunningPerTenant` slots of the fleet at once;
+ * - the last `reservedSlots` free slots of each worker go only to tenants that hold
+ *   none: however many noisy tenants there are, every worker keeps a slot for a quiet
+ *   one, so a hello world waits for a free slot, not for a 30 s run to end.
+ * Noisy tenants still progress: they share the other slots, and their deferred runs
+ * come back (in their turn, not first).
+ *
+ * Deferring re-sends the message with a delay and deletes the received copy, instead of
+ * changing its visibility: every receive counts towards the queue's maxReceiveCount, so
+ * a run deferred three times by visibility would go to the dead-letter queue and end as
+ * `crashed`. A copy starts at zero receives; if the delete fails after the send, the
+ * duplicate is harmless (claims are conditional). A delayed message is not "visible",
+ * so deferred runs do not count in the backlog the fleet scales on.
+ *
+ * SQS fair queues (a MessageGroupId per tenant, set by the gateway and kept here) do the
+ * same in AWS for what waits in the queue; this rule also holds where they do not exist
+ * (the local emulator accepts the group id but keeps plain order) and bounds slots,
+ * which fair queues do not.
+ */
+import { SendMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Logger } from 'pino';
+import { TenantStore, type Charge } from '@playground/shared/tenants';
+import type { MessageDeleter } from './deletes.ts';
+
+export interface FairnessOptions {
+  /** The most slots one tenant holds across the fleet at once. */
+  maxRunningPerTenant: number;
+  /** Free slots of each worker kept for tenants that hold none. */
+  reservedSlots: number;
+  /** How long a deferred run stays out of sight (plus up to a second of jitter). */
+  deferSeconds: number;
+}
+
+export const DEFAULT_FAIRNESS: FairnessOptions = {
+  maxRunningPerTenant: 4,
+  reservedSlots: 1,
+  deferSeconds: 3,
+};
+
+export interface ShareInput {
+  /** Runs of the tenant holding a slot anywhere now (not this one). */
+  tenantRunning: number;
+  /** Slots of this worker that stay free if this run takes one. */
+  freeAfter: number;
+  maxRunningPerTenant: number;
+  reservedSlots: number;
+}
+
+/** The share rule: may this run take a slot of this worker now? */
+export function mayStart({ tenantRunning, freeAfter, maxRunningPerTenant, reservedSlots }: ShareInput): boolean {
+  if (tenantRunning >= maxRunningPerTenant) return false;
+  if (tenantRunning > 0 && freeAfter < reservedSlots) return false;
+  return true;
+}
+
+export interface FairnessDeps {
+  tenants: TenantStore;
+  sqs: SQSClient;
+  queueUrl: string;
+  deletes: MessageDeleter;
+  log: Logger;
+  /** Slots of this worker in all. */
+  slots: () => { concurrency: number };
+  options?: Partial<FairnessOptions>;
+  now?: () => number;
+}
+
+/** What a run that ends tells its tenant's item. */
+export interface Held {
+  tenant: string;
+  executionId: string;
+  timeoutMs: number;
+  connectionId: string;
+  charge?: Charge;
+}
+
+/** A slot of this worker promised to a run: hold it while running, release it in any case. */
+export interface Ticket {
+  hold<T>(held: Held, run: (sandboxDone: (outcome: { status: string }) => void) => Promise<T>): Promise<T>;
+  release(): void;
+}
+
+export class Fairness {
+  readonly options: FairnessOptions;
+  readonly #d: FairnessDeps;
+  readonly #now: () => number;
+  /** Tenants found over their share, not read again until then (a flood costs one read per tenant per moment). */
+  readonly #over = new Map<string, number>();
+  /**
+   * Slots of this worker promised to runs, per tenant and in all. Decided and counted
+   * in one synchronous step after the read, so a batch of one tenant's messages cannot
+   * all pass on the same stale count (the fleet-wide count lags by a write).
+   */
+  readonly #local = new Map<string, number>();
+  #promised = 0;
+
+  constructor(deps: FairnessDeps) {
+    this.#d = deps;
+    this.options = { ...DEFAULT_FAIRNESS, ...deps.options };
+    this.#now = deps.now ?? Date.now;
+    const { maxRunningPerTenant, reservedSlots, deferSeconds } = this.options;
+    if (!(Number.isInteger(maxRunningPerTenant) && maxRunningPerTenant >= 1)) throw new Error(`maxRunningPerTenant must be a whole number >= 1, got ${maxRunningPerTenant}.`);
+    if (!(Number.isInteger(reservedSlots) && reservedSlots >= 0)) throw new Error(`reservedSlots must be a whole number >= 0, got ${reservedSlots}.`);
+    if (!(Number.isInteger(deferSeconds) && deferSeconds >= 0 && deferSeconds <= 900)) throw new Error(`deferSeconds must be a whole number from 0 to 900, got ${deferSeconds}.`);
+  }
+
+  /**
+   * A ticket for a slot, or 'deferred' when the run was put back for later (its tenant
+   * is over its share); the caller then leaves the message. A failure to read the count
+   * lets the run start: fairness must not stop the service.
+   */
+  async admit(message: Message, tenant: string): Promise<Ticket | 'deferred'> {
+    const now = this.#now();
+    const overUntil = this.#over.get(tenant);
+    let over = overUntil !== undefined && overUntil > now;
+    if (!over) {
+      this.#over.delete(tenant);
+      let fleet = 0;
+      try {
+        fleet = await this.#d.tenants.running(tenant, now);
+      } catch (err) {
+        this.#d.log.warn({ err, tenant }, 'could not count the tenant\'s running slots; counting this worker\'s only');
+      }
+      // From here to the promise, no await: the decision and the count move together.
+      const local = this.#local.get(tenant) ?? 0;
+      const { concurrency } = this.#d.slots();
+      over = !mayStart({ tenantRunning: Math.max(fleet, local), freeAfter: concurrency - this.#promised - 1, ...this.options });
+      if (!over) return this.#promise(tenant);
+      // A short memory: slots free up as runs end, and other workers' counts move.
+      this.#over.set(tenant, now + 250);
+    }
+    const delay = Math.min(900, this.options.deferSeconds + Math.floor(Math.random() * 2));
+    try {
+      await this.#d.sqs.send(new SendMessageCommand({ QueueUrl: this.#d.queueUrl, MessageBody: message.Body!, DelaySeconds: delay, MessageGroupId: tenant }));
+    } catch (err) {
+      // Not put back: run it rather than lose it or wait for its visibility to lapse.
+      this.#d.log.warn({ err, tenant }, 'could not defer a run over its tenant\'s share; starting it');
+      return this.#promise(tenant);
+    }
+    await this.#d.deletes.delete(message.ReceiptHandle!);
+    return 'deferred';
+  }
+
+  #promise(tenant: string): Ticket {
+    this.#local.set(tenant, (this.#local.get(tenant) ?? 0) + 1);
+    this.#promised++;
+    let released = false;
+    return {
+      hold: (held, run) => this.#hold(held, run),
+      release: () => {
+        if (released) return;
+        released = true;
+        this.#promised--;
+        const n = (this.#local.get(tenant) ?? 1) - 1;
+        if (n <= 0) this.#local.delete(tenant);
+        else this.#local.set(tenant, n);
+      },
+    };
+  }
+
+  /**
+   * Holds a slot in the tenant's fleet-wide count from the claim until the sandbox is
+   * done (not until the result is delivered: the tenant's next run must not find this
+   * one still counted), and settles the gateway's charge with the wall time the slot was
+   * held. A run whose sandbox died is not settled: it is retried, and settled where it ends.
+   */
+  async #hold<T>(held: Held, run: (sandboxDone: (outcome: { status: string }) => void) => Promise<T>): Promise<T> {
+    const { tenants, log } = this.#d;
+    const claimedAt = this.#now();
+    const slot = TenantStore.slot(held.executionId, claimedAt, held.timeoutMs);
+    const started = tenants.started(held.tenant, slot, claimedAt).then(() => true, (err: unknown) => {
+      log.warn({ err, tenant: held.tenant }, 'could not count a running slot');
+      return false;
+    });
+    let ended: Promise<void> | undefined;
+    const end = (status: string | undefined) => {
+      ended ??= (async () => {
+        const endedAt = this.#now();
+        const settle = status !== undefined && status !== 'crashed' && held.charge
+          ? { charge: held.charge, connectionId: held.connectionId, usedMs: endedAt - claimedAt }
+          : undefined;
+        if ((await started) || settle) {
+          await tenants.ended(held.tenant, slot, endedAt, settle).catch((err: unknown) => log.warn({ err, tenant: held.tenant }, 'could not give back a running slot; it expires on its own'));
+        }
+      })();
+    };
+    try {
+      return await run((outcome) => end(outcome.status));
+    } finally {
+      end(undefined);
+      await ended;
+    }
+  }
+}
