@@ -115,7 +115,7 @@ export class Worker {
       try {
         const out = await this.#sqs.send(new ReceiveMessageCommand({
           QueueUrl: this.#o.store.queueUrl,
-          MaxNumberOfMessages: Math.min(10, free),
+          MaxNumberOfMessages: this.#deps.fairness?.receiveCount(free) ?? Math.min(10, free),
           WaitTimeSeconds: this.#o.receiveWaitSeconds ?? QUEUES.executions.receiveWaitSeconds,
           MessageSystemAttributeNames: ['ApproximateReceiveCount'],
         }), { abortSignal: this.#receiving.signal });

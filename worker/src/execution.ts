@@ -58,14 +58,15 @@ export async function processMessage(deps: ExecutionDeps, message: Message): Pro
   // A run whose tenant is over its share waits its turn; messages without a tenant (from
   // before it was added) start in queue order.
   const tenant = body.run?.tenant;
-  const ticket = tenant && deps.fairness ? await deps.fairness.admit(message, tenant) : undefined;
+  const ticket = deps.fairness ? await deps.fairness.admit(message, tenant) : undefined;
   if (ticket === 'deferred') return 'deferred';
   try {
     const item = await deps.executions.claim(body.executionId, deps.owner, Date.now(), deps.timing.leaseMs, body.run);
     if (!item) return await settleUnclaimed(deps, message, body.executionId);
-    if (!ticket) return await runClaimed(deps, message, item);
+    const held = item.tenant ?? tenant;
+    if (!ticket || !held) return await runClaimed(deps, message, item);
     return await ticket.hold(
-      { tenant: item.tenant ?? tenant!, executionId: item.executionId, timeoutMs: item.timeoutMs, connectionId: item.ownerConnectionId, ...(item.charge ? { charge: item.charge } : {}) },
+      { tenant: held, executionId: item.executionId, timeoutMs: item.timeoutMs, connectionId: item.ownerConnectionId, ...(item.charge ? { charge: item.charge } : {}) },
       (done) => runClaimed(deps, message, item, done),
     );
   } finally {

@@ -24,7 +24,8 @@
  * (the local emulator accepts the group id but keeps plain order) and bounds slots,
  * which fair queues do not.
  */
-import { SendMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import { Requeuer } from './requeues.ts';
 import type { Logger } from 'pino';
 import { TenantStore, type Charge } from '@playground/shared/tenants';
 import type { MessageDeleter } from './deletes.ts';
@@ -34,15 +35,18 @@ export interface FairnessOptions {
   maxRunningPerTenant: number;
   /** Free slots of each worker kept for tenants that hold none. */
   reservedSlots: number;
-  /** How long a deferred run stays out of sight (plus up to a second of jitter). */
+  /** How long a deferred run stays out of sight; a run over its share waits longer than one that only found no free slot. */
   deferSeconds: number;
 }
 
 export const DEFAULT_FAIRNESS: FairnessOptions = {
   maxRunningPerTenant: 4,
   reservedSlots: 1,
-  deferSeconds: 3,
+  deferSeconds: 5,
 };
+
+/** Deferred for want of a free slot here (not for its share): back soon. */
+const NO_SLOT_DEFER_SECONDS = 1;
 
 export interface ShareInput {
   /** Runs of the tenant holding a slot anywhere now (not this one). */
@@ -55,6 +59,7 @@ export interface ShareInput {
 
 /** The share rule: may this run take a slot of this worker now? */
 export function mayStart({ tenantRunning, freeAfter, maxRunningPerTenant, reservedSlots }: ShareInput): boolean {
+  if (freeAfter < 0) return false;
   if (tenantRunning >= maxRunningPerTenant) return false;
   if (tenantRunning > 0 && freeAfter < reservedSlots) return false;
   return true;
@@ -100,11 +105,13 @@ export class Fairness {
    */
   readonly #local = new Map<string, number>();
   #promised = 0;
+  readonly #requeues: Requeuer;
 
   constructor(deps: FairnessDeps) {
     this.#d = deps;
     this.options = { ...DEFAULT_FAIRNESS, ...deps.options };
     this.#now = deps.now ?? Date.now;
+    this.#requeues = new Requeuer(deps.sqs, deps.queueUrl);
     const { maxRunningPerTenant, reservedSlots, deferSeconds } = this.options;
     if (!(Number.isInteger(maxRunningPerTenant) && maxRunningPerTenant >= 1)) throw new Error(`maxRunningPerTenant must be a whole number >= 1, got ${maxRunningPerTenant}.`);
     if (!(Number.isInteger(reservedSlots) && reservedSlots >= 0)) throw new Error(`reservedSlots must be a whole number >= 0, got ${reservedSlots}.`);
@@ -116,36 +123,48 @@ export class Fairness {
    * is over its share); the caller then leaves the message. A failure to read the count
    * lets the run start: fairness must not stop the service.
    */
-  async admit(message: Message, tenant: string): Promise<Ticket | 'deferred'> {
+  async admit(message: Message, tenant: string | undefined): Promise<Ticket | 'deferred'> {
     const now = this.#now();
-    const overUntil = this.#over.get(tenant);
-    let over = overUntil !== undefined && overUntil > now;
-    if (!over) {
-      this.#over.delete(tenant);
+    const key = tenant ?? '';
+    const overUntil = tenant ? this.#over.get(tenant) : undefined;
+    let shareSpent = overUntil !== undefined && overUntil > now;
+    if (!shareSpent) {
+      if (tenant) this.#over.delete(tenant);
       let fleet = 0;
       try {
-        fleet = await this.#d.tenants.running(tenant, now);
+        // A message from before tenants were added counts on this worker's slots only.
+        if (tenant) fleet = await this.#d.tenants.running(tenant, now);
       } catch (err) {
         this.#d.log.warn({ err, tenant }, 'could not count the tenant\'s running slots; counting this worker\'s only');
       }
       // From here to the promise, no await: the decision and the count move together.
-      const local = this.#local.get(tenant) ?? 0;
-      const { concurrency } = this.#d.slots();
-      over = !mayStart({ tenantRunning: Math.max(fleet, local), freeAfter: concurrency - this.#promised - 1, ...this.options });
-      if (!over) return this.#promise(tenant);
+      const freeAfter = this.#d.slots().concurrency - this.#promised - 1;
+      const tenantRunning = tenant ? Math.max(fleet, this.#local.get(key) ?? 0) : 0;
+      if (mayStart({ tenantRunning, freeAfter, ...this.options })) return this.#promise(key);
+      shareSpent = freeAfter >= 0;
       // A short memory: slots free up as runs end, and other workers' counts move.
-      this.#over.set(tenant, now + 250);
+      if (shareSpent && tenant) this.#over.set(tenant, now + 1000);
     }
-    const delay = Math.min(900, this.options.deferSeconds + Math.floor(Math.random() * 2));
+    const delay = shareSpent ? Math.min(900, this.options.deferSeconds + Math.floor(Math.random() * 3)) : NO_SLOT_DEFER_SECONDS;
     try {
-      await this.#d.sqs.send(new SendMessageCommand({ QueueUrl: this.#d.queueUrl, MessageBody: message.Body!, DelaySeconds: delay, MessageGroupId: tenant }));
+      await this.#requeues.send(message.Body!, delay, tenant);
     } catch (err) {
       // Not put back: run it rather than lose it or wait for its visibility to lapse.
-      this.#d.log.warn({ err, tenant }, 'could not defer a run over its tenant\'s share; starting it');
-      return this.#promise(tenant);
+      this.#d.log.warn({ err, tenant }, 'could not defer a run; starting it');
+      return this.#promise(key);
     }
     await this.#d.deletes.delete(message.ReceiptHandle!);
     return 'deferred';
+  }
+
+  /**
+   * How many messages to receive with `free` slots (by the consumer's count): while only
+   * reserved slots are free, a worker is looking for a quiet tenant's run among a flood
+   * of deferred ones, so it takes a full batch and puts back what it cannot start.
+   */
+  receiveCount(free: number): number {
+    const looking = this.options.reservedSlots > 0 && free <= this.options.reservedSlots;
+    return looking ? 10 : Math.min(10, free);
   }
 
   #promise(tenant: string): Ticket {
