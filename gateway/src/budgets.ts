@@ -8,7 +8,7 @@
  * what it may use at most (its timeout) and the worker settles the difference when the
  * run ends: one atomic ADD on the tenant's item, beside removing its slot there. The
  * gateway reads the settlements only when its own estimate says a tenant is over
- * budget, at most once per `settleReadEveryMs` per tenant: a person typing never reaches
+ * budget, at most once per `settleReadEveryMs` (100 ms) per tenant: a person typing never reaches
  * that, so it costs them no call; a flood of long runs is refused from memory.
  *
  * Arithmetic: each key holds a debt (ms). It drains at budget/60 s per ms; a run is
@@ -35,7 +35,9 @@ export const DEFAULT_BUDGETS: BudgetOptions = {
   // A slot held all the time per address; a person typing uses a few ms a run.
   sandboxMsPerMinutePerAddress: 60_000,
   sandboxMsPerMinutePerSocket: 60_000,
-  settleReadEveryMs: 1_000,
+  // A refused flood costs at most 10 reads a second per address (about a cent an hour);
+  // a burst of quick runs from one script sees their settlements within 100 ms.
+  settleReadEveryMs: 100,
 };
 
 /** A debt that drains continuously: `budgetMs` per minute. */

@@ -24,7 +24,7 @@
  * (the local emulator accepts the group id but keeps plain order) and bounds slots,
  * which fair queues do not.
  */
-import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { Requeuer } from './requeues.ts';
 import type { Logger } from 'pino';
 import { TenantStore, type Charge } from '@playground/shared/tenants';
@@ -124,6 +124,16 @@ export class Fairness {
    * lets the run start: fairness must not stop the service.
    */
   async admit(message: Message, tenant: string | undefined): Promise<Ticket | 'deferred'> {
+    // A message received before is a retry (its sandbox died) or a takeover: it was
+    // admitted once, and a copy would start its receive count again, so a run that
+    // crashes every time would never reach the dead-letter queue. It runs.
+    // Without a free slot here, it goes back by visibility, which counts as a receive.
+    if (Number(message.Attributes?.ApproximateReceiveCount ?? 1) > 1) {
+      if (this.#d.slots().concurrency - this.#promised > 0) return this.#promise(tenant ?? '');
+      await this.#d.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.#d.queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: NO_SLOT_DEFER_SECONDS }))
+        .catch((err: unknown) => this.#d.log.warn({ err, tenant }, 'could not put back a retried run; it returns after its visibility timeout'));
+      return 'deferred';
+    }
     const now = this.#now();
     const key = tenant ?? '';
     const overUntil = tenant ? this.#over.get(tenant) : undefined;
@@ -153,7 +163,10 @@ export class Fairness {
       this.#d.log.warn({ err, tenant }, 'could not defer a run; starting it');
       return this.#promise(key);
     }
-    await this.#d.deletes.delete(message.ReceiptHandle!);
+    // Not awaited: the copy is safe in the queue, and the worker can look at its next
+    // message a round trip sooner. A delete that fails leaves a duplicate, which the
+    // claim turns away.
+    this.#d.deletes.delete(message.ReceiptHandle!).catch((err: unknown) => this.#d.log.warn({ err, tenant }, 'could not delete a deferred message; its copy will be turned away'));
     return 'deferred';
   }
 
