@@ -17,6 +17,7 @@
  */
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isIPv4 } from 'node:net';
+import { ifConditionHolds } from './executions.ts';
 
 /** The tenant of a source address: IPv4 as is, IPv6 by its /64 prefix. */
 export function tenantOf(sourceIp: string): string {
@@ -72,7 +73,16 @@ export class TenantStore {
     const out = await this.client.send(new GetCommand({ TableName: this.table, Key: { tenant }, ProjectionExpression: 'running' }));
     const set = out.Item?.running as Set<string> | undefined;
     let n = 0;
-    for (const element of set ?? []) if (Number(element.split('|')[0]) > now) n++;
+    const expired = new Set<string>();
+    for (const element of set ?? []) {
+      if (Number(element.split('|')[0]) > now) n++;
+      else expired.add(element);
+    }
+    // A dead worker's slots: dropped, so the tenant counts as running nothing again
+    // (startedIfIdle needs the set gone). Best effort: the next read tries again.
+    if (expired.size > 0) {
+      this.client.send(new UpdateCommand({ TableName: this.table, Key: { tenant }, UpdateExpression: 'DELETE running :gone', ExpressionAttributeValues: { ':gone': expired } })).catch(() => {});
+    }
     return n;
   }
 
@@ -83,6 +93,21 @@ export class TenantStore {
       ExpressionAttributeNames: { '#ttl': 'ttl' },
       ExpressionAttributeValues: { ':slot': new Set([slot]), ':ttl': Math.floor(now / 1000) + TENANT_TTL_SECONDS },
     }));
+  }
+
+  /**
+   * Adds a slot only if the tenant holds none (an absent set: DynamoDB removes a set
+   * with its last element). False when it holds one: it is not a quiet tenant after all.
+   */
+  async startedIfIdle(tenant: string, slot: string, now: number): Promise<boolean> {
+    const out = await ifConditionHolds(this.client.send(new UpdateCommand({
+      TableName: this.table, Key: { tenant },
+      UpdateExpression: 'ADD running :slot SET #ttl = :ttl',
+      ConditionExpression: 'attribute_not_exists(running)',
+      ExpressionAttributeNames: { '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':slot': new Set([slot]), ':ttl': Math.floor(now / 1000) + TENANT_TTL_SECONDS },
+    })));
+    return out !== undefined;
   }
 
   /**

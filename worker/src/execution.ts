@@ -58,7 +58,7 @@ export async function processMessage(deps: ExecutionDeps, message: Message): Pro
   // A run whose tenant is over its share waits its turn; messages without a tenant (from
   // before it was added) start in queue order.
   const tenant = body.run?.tenant;
-  const ticket = deps.fairness ? await deps.fairness.admit(message, tenant) : undefined;
+  const ticket = deps.fairness ? await deps.fairness.admit(message, tenant, body.run && { executionId: body.executionId, timeoutMs: body.run.timeoutMs }) : undefined;
   if (ticket === 'deferred') return 'deferred';
   try {
     const item = await deps.executions.claim(body.executionId, deps.owner, Date.now(), deps.timing.leaseMs, body.run);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mayStart } from './fairness.ts';
+import { deferDelaySeconds, mayStart } from './fairness.ts';
 
 describe('the share rule', () => {
   const rule = { maxRunningPerTenant: 4, reservedSlots: 1 };
@@ -21,5 +21,19 @@ describe('the share rule', () => {
     ['a share of one lets a tenant run one at a time', { maxRunningPerTenant: 1, reservedSlots: 1 }, 1, 3, false],
   ])('%s', (_, options, tenantRunning, freeAfter, expected) => {
     expect(mayStart({ tenantRunning, freeAfter, ...options })).toBe(expected);
+  });
+});
+
+describe('how long a run over its share is put back for', () => {
+  it.each([
+    ['the first deferral of a tenant waits the base delay', 5, 1, 0, 5],
+    ['a handful of deferrals wait about the same', 5, 4, 0, 5],
+    ['every 4 more in 10 s add a second', 5, 9, 0, 7],
+    ['a flood of 160 is spread over most of a minute', 5, 160, 0, 44],
+    ['never more than a minute before jitter', 5, 10_000, 0, 60],
+    ['jitter adds up to 2 s', 5, 1, 0.99, 7],
+    ['a base of 0 with nothing recent comes back at once', 0, 1, 0, 0],
+  ])('%s', (_, base, recent, random, seconds) => {
+    expect(deferDelaySeconds(base, recent, random)).toBe(seconds);
   });
 });

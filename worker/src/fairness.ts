@@ -65,6 +65,19 @@ export function mayStart({ tenantRunning, freeAfter, maxRunningPerTenant, reserv
   return true;
 }
 
+/**
+ * How long a run over its share is put back for: `deferSeconds`, plus a second for every
+ * 4 of the tenant's runs this worker put back in the last 10 s (up to a minute in all),
+ * plus up to 2 s of jitter. A tenant with a handful queued comes back every few seconds;
+ * a flood of 160 is spread over a minute, so its copies do not all return at once and
+ * stand in front of a quiet tenant's run again. Its runs still start: each comes back
+ * within a minute, and its slots free as its runs end.
+ */
+export function deferDelaySeconds(deferSeconds: number, recentDeferrals: number, random: number): number {
+  const spread = Math.floor(Math.max(0, recentDeferrals - 1) / 4);
+  return Math.min(900, Math.min(60, deferSeconds + spread) + Math.floor(random * 3));
+}
+
 export interface FairnessDeps {
   tenants: TenantStore;
   sqs: SQSClient;
@@ -88,6 +101,8 @@ export interface Held {
 
 /** A slot of this worker promised to a run: hold it while running, release it in any case. */
 export interface Ticket {
+  /** Present when the slot was a reserved one, already added to the tenant's count. */
+  slot?: { slot: string; at: number };
   hold<T>(held: Held, run: (sandboxDone: (outcome: { status: string }) => void) => Promise<T>): Promise<T>;
   release(): void;
 }
@@ -105,6 +120,8 @@ export class Fairness {
    */
   readonly #local = new Map<string, number>();
   #promised = 0;
+  /** When this worker deferred each tenant's runs lately: a flood is spread out more. */
+  readonly #deferrals = new Map<string, number[]>();
   readonly #requeues: Requeuer;
 
   constructor(deps: FairnessDeps) {
@@ -123,7 +140,7 @@ export class Fairness {
    * is over its share); the caller then leaves the message. A failure to read the count
    * lets the run start: fairness must not stop the service.
    */
-  async admit(message: Message, tenant: string | undefined): Promise<Ticket | 'deferred'> {
+  async admit(message: Message, tenant: string | undefined, run?: { executionId: string; timeoutMs: number }): Promise<Ticket | 'deferred'> {
     // A message received before is a retry (its sandbox died) or a takeover: it was
     // admitted once, and a copy would start its receive count again, so a run that
     // crashes every time would never reach the dead-letter queue. It runs.
@@ -150,12 +167,26 @@ export class Fairness {
       // From here to the promise, no await: the decision and the count move together.
       const freeAfter = this.#d.slots().concurrency - this.#promised - 1;
       const tenantRunning = tenant ? Math.max(fleet, this.#local.get(key) ?? 0) : 0;
-      if (mayStart({ tenantRunning, freeAfter, ...this.options })) return this.#promise(key);
+      if (mayStart({ tenantRunning, freeAfter, ...this.options })) {
+        const reserved = tenant !== undefined && run !== undefined && freeAfter < this.options.reservedSlots;
+        if (!reserved) return this.#promise(key);
+        // A reserved slot goes only to a tenant running nothing, which the count read
+        // above may not show yet (another worker admitted it a moment ago): its slot is
+        // added only if the tenant has none, atomically, so two workers cannot both
+        // hand their reserved slot to a flood's first runs.
+        const ticket = this.#promise(key, { slot: TenantStore.slot(run.executionId, now, run.timeoutMs), at: now });
+        const idle = await this.#d.tenants.startedIfIdle(tenant, ticket.slot!.slot, now).catch((err: unknown) => {
+          this.#d.log.warn({ err, tenant }, 'could not take a reserved slot atomically; taking it');
+          return true;
+        });
+        if (idle) return ticket;
+        ticket.release();
+      }
       shareSpent = freeAfter >= 0;
       // A short memory: slots free up as runs end, and other workers' counts move.
       if (shareSpent && tenant) this.#over.set(tenant, now + 1000);
     }
-    const delay = shareSpent ? Math.min(900, this.options.deferSeconds + Math.floor(Math.random() * 3)) : NO_SLOT_DEFER_SECONDS;
+    const delay = shareSpent ? deferDelaySeconds(this.options.deferSeconds, this.#deferred(tenant ?? '', now), Math.random()) : NO_SLOT_DEFER_SECONDS;
     try {
       await this.#requeues.send(message.Body!, delay, tenant);
     } catch (err) {
@@ -180,12 +211,22 @@ export class Fairness {
     return looking ? 10 : Math.min(10, free);
   }
 
-  #promise(tenant: string): Ticket {
+  /** Counts a deferral of this tenant's; how many it had in the last 10 s, this one included. */
+  #deferred(tenant: string, now: number): number {
+    const recent = (this.#deferrals.get(tenant) ?? []).filter((at) => at > now - 10_000);
+    recent.push(now);
+    this.#deferrals.set(tenant, recent);
+    if (this.#deferrals.size > 1000) for (const [t, times] of this.#deferrals) if (times.every((at) => at <= now - 10_000)) this.#deferrals.delete(t);
+    return recent.length;
+  }
+
+  #promise(tenant: string, slot?: { slot: string; at: number }): Ticket {
     this.#local.set(tenant, (this.#local.get(tenant) ?? 0) + 1);
     this.#promised++;
     let released = false;
     return {
-      hold: (held, run) => this.#hold(held, run),
+      ...(slot ? { slot } : {}),
+      hold: (held, run) => this.#hold(held, run, slot),
       release: () => {
         if (released) return;
         released = true;
@@ -203,11 +244,12 @@ export class Fairness {
    * one still counted), and settles the gateway's charge with the wall time the slot was
    * held. A run whose sandbox died is not settled: it is retried, and settled where it ends.
    */
-  async #hold<T>(held: Held, run: (sandboxDone: (outcome: { status: string }) => void) => Promise<T>): Promise<T> {
+  async #hold<T>(held: Held, run: (sandboxDone: (outcome: { status: string }) => void) => Promise<T>, taken?: { slot: string; at: number }): Promise<T> {
     const { tenants, log } = this.#d;
-    const claimedAt = this.#now();
-    const slot = TenantStore.slot(held.executionId, claimedAt, held.timeoutMs);
-    const started = tenants.started(held.tenant, slot, claimedAt).then(() => true, (err: unknown) => {
+    // A reserved slot was added to the count at admission already.
+    const claimedAt = taken?.at ?? this.#now();
+    const slot = taken?.slot ?? TenantStore.slot(held.executionId, claimedAt, held.timeoutMs);
+    const started = taken ? Promise.resolve(true) : tenants.started(held.tenant, slot, claimedAt).then(() => true, (err: unknown) => {
       log.warn({ err, tenant: held.tenant }, 'could not count a running slot');
       return false;
     });
