@@ -79,7 +79,7 @@ export interface LocalStack {
  */
 export const CROWD_FROM_ONE_ADDRESS: Record<string, string> = {
   SANDBOX_MS_PER_MINUTE_PER_ADDRESS: '1000000000', SANDBOX_MS_PER_MINUTE_PER_SOCKET: '1000000000',
-  FAIR_MAX_RUNNING_PER_TENANT: '100000', FAIR_RESERVED_SLOTS: '0',
+  FAIR_SHARE: 'off',
 };
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/build', import.meta.url));

@@ -37,12 +37,18 @@ export interface FairnessOptions {
   reservedSlots: number;
   /** How long a deferred run stays out of sight; a run over its share waits longer than one that only found no free slot. */
   deferSeconds: number;
+  /**
+   * False: runs start in queue order and no count is read or kept (FAIR_SHARE=off), for
+   * a stack whose one address stands for many users; charges are still settled.
+   */
+  enabled: boolean;
 }
 
 export const DEFAULT_FAIRNESS: FairnessOptions = {
   maxRunningPerTenant: 4,
   reservedSlots: 1,
   deferSeconds: 5,
+  enabled: true,
 };
 
 /** Deferred for want of a free slot here (not for its share): back soon. */
@@ -145,6 +151,7 @@ export class Fairness {
     // admitted once, and a copy would start its receive count again, so a run that
     // crashes every time would never reach the dead-letter queue. It runs.
     // Without a free slot here, it goes back by visibility, which counts as a receive.
+    if (!this.options.enabled) return this.#promise(tenant ?? '');
     if (Number(message.Attributes?.ApproximateReceiveCount ?? 1) > 1) {
       if (this.#d.slots().concurrency - this.#promised > 0) return this.#promise(tenant ?? '');
       await this.#d.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.#d.queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: NO_SLOT_DEFER_SECONDS }))
@@ -207,7 +214,7 @@ export class Fairness {
    * of deferred ones, so it takes a full batch and puts back what it cannot start.
    */
   receiveCount(free: number): number {
-    const looking = this.options.reservedSlots > 0 && free <= this.options.reservedSlots;
+    const looking = this.options.enabled && this.options.reservedSlots > 0 && free <= this.options.reservedSlots;
     return looking ? 10 : Math.min(10, free);
   }
 
@@ -249,7 +256,7 @@ export class Fairness {
     // A reserved slot was added to the count at admission already.
     const claimedAt = taken?.at ?? this.#now();
     const slot = taken?.slot ?? TenantStore.slot(held.executionId, claimedAt, held.timeoutMs);
-    const started = taken ? Promise.resolve(true) : tenants.started(held.tenant, slot, claimedAt).then(() => true, (err: unknown) => {
+    const started = taken || !this.options.enabled ? Promise.resolve(!!taken) : tenants.started(held.tenant, slot, claimedAt).then(() => true, (err: unknown) => {
       log.warn({ err, tenant: held.tenant }, 'could not count a running slot');
       return false;
     });

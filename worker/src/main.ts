@@ -9,6 +9,14 @@ import { SandboxPool } from './sandbox/index.ts';
 import { Worker } from './consumer.ts';
 import { DEFAULT_FAIRNESS } from './fairness.ts';
 
+function readOnOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new ConfigError(`${name}=${raw} is neither on nor off.`);
+}
+
 async function main(): Promise<void> {
   const env = process.env;
   const log = pino({ level: env.LOG_LEVEL ?? 'info', base: { service: 'worker', pid: process.pid } });
@@ -35,6 +43,7 @@ async function main(): Promise<void> {
       maxRunningPerTenant: readInt(env, 'FAIR_MAX_RUNNING_PER_TENANT', DEFAULT_FAIRNESS.maxRunningPerTenant, 1, 100_000),
       reservedSlots: readInt(env, 'FAIR_RESERVED_SLOTS', DEFAULT_FAIRNESS.reservedSlots, 0, 64),
       deferSeconds: readInt(env, 'FAIR_DEFER_SECONDS', DEFAULT_FAIRNESS.deferSeconds, 0, 900),
+      enabled: readOnOff(env, 'FAIR_SHARE', DEFAULT_FAIRNESS.enabled),
     },
   });
   const stop = (signal: string) => {
