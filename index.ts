@@ -192,6 +192,8 @@ const TABLE_GRANTS: Record<'gateway' | 'worker', TableGrants> = {
     // `resume` reads a run's stored output pieces, and writes the signals item (seq 0) a
     // running worker watches for a new connection or a cancel.
     outputs: { table: ['dynamodb:Query', 'dynamodb:UpdateItem'] },
+    // Reads a tenant's settled sandbox time when its budget looks spent (gateway/src/budgets.ts).
+    tenants: { table: ['dynamodb:GetItem'] },
   },
   worker: {
     // Claims, records and finishes runs; the recovery sweep scans the pending index
@@ -203,6 +205,8 @@ const TABLE_GRANTS: Record<'gateway' | 'worker', TableGrants> = {
     // Output pieces are appended (conditional PutItem) and read back in order (Query);
     // the watch reads the signals item (GetItem).
     outputs: { table: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem'] },
+    // Counts a tenant's running slots before a claim, adds and removes its slot, settles its charge (worker/src/fairness.ts).
+    tenants: { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
   },
 };
 

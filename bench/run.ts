@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { startLocalStack, type LocalStack } from '@playground/local';
+import { CROWD_FROM_ONE_ADDRESS, startLocalStack, type LocalStack } from '@playground/local';
 import { hashToken, newExecutionId, type ResultMessage } from '@playground/shared';
 import { ExecutionStore, ttlFrom, type ExecutionItem } from '@playground/shared/executions';
 import { DEFAULT_TIMING } from '@playground/shared';
@@ -31,6 +31,7 @@ import {
 import { simulatePolling } from './polling.ts';
 import { countRequests, type RequestCount } from './requests.ts';
 import { PRICES, costPerMillionRuns, requestsByKind } from './cost.ts';
+import { noisyNeighbour } from './noisy.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -50,6 +51,7 @@ const SIZES = {
   idleSockets: quick ? 1000 : 5000,
   besideRuns: quick ? 50 : 200,
   memoryRuns: quick ? 1000 : 10_000,
+  quietRuns: quick ? 20 : 50,
 };
 const WORKERS = Number(flags.workers);
 const CONCURRENCY = Number(flags.concurrency);
@@ -491,6 +493,31 @@ async function idleSockets(stack: LocalStack, idleHello: Summary) {
   }
 }
 
+/**
+ * Noisy neighbour (bench/noisy.ts) on a stack of its own with the share rule at its
+ * defaults: 10 sockets from 3 addresses keep 30 s CPU-bound runs queued, a fourth
+ * address runs hello worlds one after another. Budgets are lifted so the flood gets in
+ * (they would refuse most of it: that is their own test).
+ */
+async function noisyRow() {
+  step(`noisy neighbour: a flood of 30 s runs from 3 addresses, ${SIZES.quietRuns} quiet hello worlds beside it`);
+  const stack = await startLocalStack({
+    workers: WORKERS, workerConcurrency: CONCURRENCY,
+    env: { LOG_LEVEL: flags['log-level']!, SANDBOX_MS_PER_MINUTE_PER_ADDRESS: '1000000000', SANDBOX_MS_PER_MINUTE_PER_SOCKET: '1000000000' },
+  });
+  try {
+    const out = await noisyNeighbour(stack.socketUrl, { quietRuns: SIZES.quietRuns });
+    const { resultsPerRun } = await out.finish();
+    totalRuns += out.quietMs.length + out.noisyAccepted;
+    return {
+      quiet: summarize(out.quietMs), firstQuietMs: Math.round(out.quietMs[0] ?? NaN), noisyAccepted: out.noisyAccepted, noisyStarted: out.noisyStarted,
+      noisyEndedOnce: resultsPerRun.every((n) => n === 1),
+    };
+  } finally {
+    await stack.close();
+  }
+}
+
 async function main(): Promise<void> {
   const began = performance.now();
   step('AWS requests per run, counted (a stack of its own that records every SDK call)');
@@ -501,9 +528,11 @@ async function main(): Promise<void> {
     workerConcurrency: CONCURRENCY,
     env: {
       LOG_LEVEL: flags['log-level']!,
-      // The bench is one client address with many sockets: lift the abuse limits.
+      // The bench is one client address with many sockets: lift the abuse limits, the
+      // sandbox-time budgets and the share rule (it stands for many users, not one).
       RUNS_PER_SECOND_PER_SOCKET: '100000', RUN_BURST_PER_SOCKET: '100000',
       RUNS_PER_SECOND_PER_ADDRESS: '100000', RUN_BURST_PER_ADDRESS: '100000',
+      ...CROWD_FROM_ONE_ADDRESS,
     },
     progress: (s) => step(s),
   });
@@ -542,6 +571,7 @@ async function main(): Promise<void> {
   } finally {
     await stack.close();
   }
+  results.noisyNeighbour = await noisyRow();
   step('polling baseline (simulated in virtual time)');
   const fl = results.floor as Awaited<ReturnType<typeof floor>>;
   results.pollingBaseline = simulatePolling({ runs: SIZES.helloRuns, serviceMs: (results.helloWorld as Summary).p50, workers: WORKERS });
@@ -619,6 +649,8 @@ export function table(r: Record<string, any>, fl: Record<string, any>): string {
   const mem = (x: any) => `gateway ${mib(x.gatewayKiB)}; workers ${x.workers.map((w: any) => mib(w.rssKiB)).join(', ')}; sandboxes ${x.workers.map((w: any) => w.sandboxes.map((c: any) => mib(c.rssKiB)).join('/')).join(', ')}`;
   row('memory idle (after warm-up)', '', '', mem(r.memoryIdle));
   row(`memory after ${r.memoryAfter.runsSinceIdle} more runs`, '', '', mem(r.memoryAfter));
+  const nn = r.noisyNeighbour;
+  if (nn) row(`noisy neighbour: quiet hello world during a flood (${nn.quiet.n} runs)`, ms(nn.quiet.p50), ms(nn.quiet.p99), `beside idle ${ms(h.p50)} / ${ms(h.p99)}; 10 sockets from 3 addresses, ${nn.noisyAccepted} runs of while (true) at 30 s queued; first quiet run ${ms(nn.firstQuietMs)}; ${nn.noisyStarted} noisy runs started meanwhile; each noisy run ended once: ${nn.noisyEndedOnce}`);
   const p = r.pollingBaseline;
   row('polling baseline (simulated): hello world', ms(p.latency.p50), ms(p.latency.p99), `${(p.latency.p50 / h.p50).toFixed(0)}x push; saturated ${p.saturatedRunsPerSecond} runs/s`);
   // Its calls per run, from the seed's design: submit (row + message), a poll every 5 s

@@ -3,7 +3,7 @@
  * cap (a leak would end them with "heap out of memory"), 50 sockets run hello world in
  * closed loops, and their RSS is printed every 15 s. Run: node bench/soak.ts [runs] [heapMb]
  */
-import { startLocalStack } from '@playground/local';
+import { CROWD_FROM_ONE_ADDRESS, startLocalStack } from '@playground/local';
 import { closedLoop, openSockets, rssKiB } from './lib.ts';
 
 const runs = Number(process.argv[2] ?? 10_000);
@@ -13,6 +13,7 @@ const stack = await startLocalStack({
   env: {
     LOG_LEVEL: 'info', NODE_OPTIONS: `--max-old-space-size=${heapMb}`,
     RUNS_PER_SECOND_PER_SOCKET: '100000', RUN_BURST_PER_SOCKET: '100000', RUNS_PER_SECOND_PER_ADDRESS: '100000', RUN_BURST_PER_ADDRESS: '100000',
+    ...CROWD_FROM_ONE_ADDRESS,
   },
 });
 const sockets = await openSockets(stack.socketUrl, 50);

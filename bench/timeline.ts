@@ -6,7 +6,7 @@
  */
 import { createServer, request, Agent } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startLocalStack } from '@playground/local';
+import { CROWD_FROM_ONE_ADDRESS, startLocalStack } from '@playground/local';
 import { BenchSocket, summarize } from './lib.ts';
 
 const runs = Number(process.argv[2] ?? 200);
@@ -45,6 +45,7 @@ const stack = await startLocalStack({
     LOG_LEVEL: 'warn', AWS_ENDPOINT_URL_DYNAMODB: dbProxy, AWS_ENDPOINT_URL_SQS: sqsProxy,
     RUNS_PER_SECOND_PER_ADDRESS: '100000', RUN_BURST_PER_ADDRESS: '100000',
     RUNS_PER_SECOND_PER_SOCKET: '100000', RUN_BURST_PER_SOCKET: '100000',
+    ...CROWD_FROM_ONE_ADDRESS,
   },
 });
 targets.dynamodb = stack.emulators.dynamodbEndpoint;

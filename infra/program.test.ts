@@ -140,7 +140,7 @@ describe('the tables', () => {
   const tables = () => ofType(resources, 'aws:dynamodb/table:Table');
 
   test('tables have TTL and point-in-time recovery', () => {
-    expect(tables()).toHaveLength(4);
+    expect(tables()).toHaveLength(5);
     for (const table of tables()) {
       expect(table.inputs.ttl).toEqual({ attributeName: 'ttl', enabled: true });
       expect(table.inputs.pointInTimeRecovery).toEqual({ enabled: true });
@@ -315,10 +315,10 @@ describe('least privilege', () => {
   const allowedOn = (role: string, arn: string): string[] => statementsOf(role).filter((s) => s.Resource.includes(arn)).flatMap((s) => s.Action);
   const tableArn = (name: string) => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/playground-test-${name}`;
 
-  test('workers consume the queue, and use no table but executions, outputs and connections', () => {
+  test('workers consume the queue, and use no table but executions, outputs, connections and tenants', () => {
     const statements = statementsOf('worker');
     const tables = statements.filter((s) => s.Action.some((a: string) => a.startsWith('dynamodb:'))).flatMap((s) => s.Resource);
-    for (const arn of tables) expect(arn).toMatch(/:table\/playground-test-(executions|outputs|connections)(\/index\/\w+)?$/);
+    for (const arn of tables) expect(arn).toMatch(/:table\/playground-test-(executions|outputs|connections|tenants)(\/index\/\w+)?$/);
     const actions = statements.flatMap((s) => s.Action);
     expect(actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']));
     expect(actions.some((a: string) => a.endsWith('*'))).toBe(false);
@@ -540,7 +540,7 @@ describe('stack outputs', () => {
     expect(await valueOf(program.webUrl as string)).toBe('https://d123.cloudfront.net');
     expect(await valueOf(program.socketUrl as string)).toBe(`wss://abc123.execute-api.${REGION}.amazonaws.com/live`);
     expect(await valueOf(program.queueUrl as string)).toBe(`https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/playground-test-executions-1234`);
-    expect(await valueOf(program.tableNames as object)).toEqual({ executions: 'playground-test-executions', outputs: 'playground-test-outputs', connections: 'playground-test-connections', snippets: 'playground-test-snippets' });
+    expect(await valueOf(program.tableNames as object)).toEqual({ executions: 'playground-test-executions', outputs: 'playground-test-outputs', connections: 'playground-test-connections', snippets: 'playground-test-snippets', tenants: 'playground-test-tenants' });
     expect(await valueOf(program.dashboardUrl as string)).toContain(`dashboards:name=playground-test`);
   });
 

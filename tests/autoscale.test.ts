@@ -5,7 +5,7 @@
  * the policy is the one `npm start` uses.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Autoscaler, startLocalStack, type AutoscaleEvent, type Fleet, type LocalStack } from '@playground/local';
+import { Autoscaler, CROWD_FROM_ONE_ADDRESS, startLocalStack, type AutoscaleEvent, type Fleet, type LocalStack } from '@playground/local';
 import type { ResultMessage } from '@playground/shared';
 import { TestClient, stdoutOf } from './client.ts';
 
@@ -25,7 +25,9 @@ beforeAll(async () => {
     autoscale: { min: 1, max: 4, targetBacklogPerWorker: 10, scaleOutCooldownMs: 1_000, scaleInCooldownMs: 3_000, intervalMs: 250 },
     env: {
       LOG_LEVEL: 'warn',
-      // One test client submits the whole burst at once: lift the per-socket and per-address limits.
+      // One test client submits the whole burst at once: lift the per-socket and per-address
+      // limits, budgets and share rule (it stands for many users).
+      ...CROWD_FROM_ONE_ADDRESS,
       RUNS_PER_SECOND_PER_SOCKET: '1000', RUN_BURST_PER_SOCKET: '1000',
       RUNS_PER_SECOND_PER_ADDRESS: '1000', RUN_BURST_PER_ADDRESS: '1000',
     },

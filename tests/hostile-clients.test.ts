@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import WebSocket from 'ws';
-import { startLocalStack, type LocalStack } from '@playground/local';
+import { CROWD_FROM_ONE_ADDRESS, startLocalStack, type LocalStack } from '@playground/local';
 import { TestClient, stdoutOf } from './client.ts';
 
 let stack: LocalStack;
@@ -20,7 +20,7 @@ beforeAll(async () => {
       logs.push(line);
       if (process.env.DEBUG_STACK) console.log(line);
     },
-    env: { LOG_LEVEL: 'warn', ACTIVE_RUNS_PER_SOCKET: '64', RUN_BURST_PER_ADDRESS: '100000', RUNS_PER_SECOND_PER_ADDRESS: '100000', RUN_BURST_PER_SOCKET: '100000', RUNS_PER_SECOND_PER_SOCKET: '100000' },
+    env: { ...CROWD_FROM_ONE_ADDRESS, LOG_LEVEL: 'warn', ACTIVE_RUNS_PER_SOCKET: '64', RUN_BURST_PER_ADDRESS: '100000', RUNS_PER_SECOND_PER_ADDRESS: '100000', RUN_BURST_PER_SOCKET: '100000', RUNS_PER_SECOND_PER_SOCKET: '100000' },
   });
 });
 

@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '@playground/local';
+import { CROWD_FROM_ONE_ADDRESS, startLocalStack, type LocalStack } from '@playground/local';
 
 const LOAD = fileURLToPath(new URL('../bench/load.ts', import.meta.url));
 let stack: LocalStack;
@@ -14,7 +14,7 @@ beforeAll(async () => {
   stack = await startLocalStack({
     workers: 1,
     workerConcurrency: 4,
-    env: { LOG_LEVEL: 'warn', RUNS_PER_SECOND_PER_ADDRESS: '1000', RUN_BURST_PER_ADDRESS: '1000' },
+    env: { ...CROWD_FROM_ONE_ADDRESS, LOG_LEVEL: 'warn', RUNS_PER_SECOND_PER_ADDRESS: '1000', RUN_BURST_PER_ADDRESS: '1000' },
   });
 });
 

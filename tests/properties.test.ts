@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { startLocalStack, type LocalStack } from '@playground/local';
+import { CROWD_FROM_ONE_ADDRESS, startLocalStack, type LocalStack } from '@playground/local';
 import { LIMITS, type ExecutionEvent, type ServerMessage } from '@playground/shared';
 import { TestClient, stdoutOf } from './client.ts';
 
@@ -17,7 +17,7 @@ beforeAll(async () => {
   stack = await startLocalStack({
     workers: 2,
     workerConcurrency: 4,
-    env: { LOG_LEVEL: 'warn', RUN_BURST_PER_ADDRESS: '100000', RUNS_PER_SECOND_PER_ADDRESS: '100000', RUN_BURST_PER_SOCKET: '100000', RUNS_PER_SECOND_PER_SOCKET: '100000' },
+    env: { ...CROWD_FROM_ONE_ADDRESS, LOG_LEVEL: 'warn', RUN_BURST_PER_ADDRESS: '100000', RUNS_PER_SECOND_PER_ADDRESS: '100000', RUN_BURST_PER_SOCKET: '100000', RUNS_PER_SECOND_PER_SOCKET: '100000' },
   });
   client = await TestClient.connect(stack.socketUrl);
 });

@@ -3,7 +3,7 @@
  * purpose against the real local stack (real worker processes, real signals).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startLocalStack, type LocalStack } from '@playground/local';
+import { CROWD_FROM_ONE_ADDRESS, startLocalStack, type LocalStack } from '@playground/local';
 import { hashToken, newExecutionId } from '@playground/shared';
 import { ttlFrom, type ExecutionItem } from '@playground/shared/executions';
 import { encodeQueueMessage, queueMessageFor } from '@playground/shared/queue';
@@ -56,7 +56,9 @@ beforeAll(async () => {
     workers: 1,
     workerConcurrency: 2,
     timing: { leaseMs: 1500, heartbeatMs: 300, visibilityTimeoutSeconds: 2 },
-    env: { ACTIVE_RUNS_PER_SOCKET: '4', LOG_LEVEL: process.env.DEBUG_STACK ? 'info' : 'warn', SWEEP_EVERY_MS: '300', STRANDED_AFTER_MS: '1500', RECEIVE_WAIT_SECONDS: '2' },
+    // Every client here is 127.0.0.x standing for many users, and runs that die unsettled
+    // keep their charge: the per-address budgets and share rule are tested in fairness.test.ts.
+    env: { ...CROWD_FROM_ONE_ADDRESS, ACTIVE_RUNS_PER_SOCKET: '4', LOG_LEVEL: process.env.DEBUG_STACK ? 'info' : 'warn', SWEEP_EVERY_MS: '300', STRANDED_AFTER_MS: '1500', RECEIVE_WAIT_SECONDS: '2' },
     ...(process.env.DEBUG_STACK ? { log: (line: string) => console.log(line) } : {}),
   });
   aws = clientsFor(stack);

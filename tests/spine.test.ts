@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiGatewayManagementApiClient, DeleteConnectionCommand, GetConnectionCommand, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import { startLocalStack, type LocalStack } from '@playground/local';
+import { CROWD_FROM_ONE_ADDRESS, startLocalStack, type LocalStack } from '@playground/local';
 import { LIMITS } from '@playground/shared';
 import { TestClient, stdoutOf } from './client.ts';
 
@@ -22,7 +22,7 @@ beforeAll(async () => {
     workers: 2,
     workerConcurrency: 4,
     integrationSecret: 'integration-secret-for-tests',
-    env: { LOG_LEVEL: 'warn', RUN_BURST_PER_ADDRESS: '1000', RUNS_PER_SECOND_PER_ADDRESS: '1000' },
+    env: { ...CROWD_FROM_ONE_ADDRESS, LOG_LEVEL: 'warn', RUN_BURST_PER_ADDRESS: '1000', RUNS_PER_SECOND_PER_ADDRESS: '1000' },
     ...(process.env.DEBUG_STACK ? { log: (line: string) => console.log(line) } : {}),
   });
 });

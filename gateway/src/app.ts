@@ -14,6 +14,8 @@ import { createHandlers, type Handlers } from './handlers.ts';
 import { SnippetStore } from './snippets.ts';
 import { ConnectionStore } from '@playground/shared/connections';
 import { RateLimits, type RateLimitOptions } from './rate-limits.ts';
+import { Budgets, type BudgetOptions } from './budgets.ts';
+import { TenantStore } from '@playground/shared/tenants';
 import localEdge from './local-edge.ts';
 import integration from './integration.ts';
 
@@ -32,6 +34,7 @@ export interface GatewayOptions {
   /** Socket URL the web app is told in /config.json; default: this host's /ws. */
   publicSocketUrl?: string;
   rateLimits?: Partial<RateLimitOptions>;
+  budgets?: Partial<BudgetOptions>;
   idleTimeoutMs?: number;
   logger?: FastifyServerOptions['logger'];
 }
@@ -53,6 +56,8 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   const sqs = sqsClient(region);
   const delivery = new Delivery(opts.managementEndpoint, region);
   const limits = new RateLimits(opts.rateLimits);
+  const tenants = new TenantStore(dynamo, opts.store.tenantsTable);
+  const budgets = new Budgets(opts.budgets ?? {}, (tenant, gateway, connectionId) => tenants.settlements(tenant, gateway, connectionId));
   const handlers = createHandlers({
     executions: new ExecutionStore(dynamo, opts.store.executionsTable, opts.store.outputsTable),
     connections: new ConnectionStore(dynamo, opts.store.connectionsTable),
@@ -61,6 +66,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     queueUrl: opts.store.queueUrl,
     delivery,
     limits,
+    budgets,
     log: app.log as never,
   });
   app.decorate('handlers', handlers);

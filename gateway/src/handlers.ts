@@ -21,6 +21,7 @@ import { RecentRuns } from './recent-runs.ts';
 import type { SnippetStore } from './snippets.ts';
 import type { ConnectionStore } from '@playground/shared/connections';
 import type { RateLimits } from './rate-limits.ts';
+import type { Budgets } from './budgets.ts';
 
 export interface Caller {
   connectionId: string;
@@ -35,6 +36,8 @@ export interface GatewayServices {
   queueUrl: string;
   delivery: Delivery;
   limits: RateLimits;
+  /** Sandbox time per address and socket (budgets.ts). */
+  budgets: Budgets;
   log: Logger;
   now?: () => number;
 }
@@ -61,12 +64,13 @@ function hintsOf(data: string | Buffer, binary: boolean): { requestId?: string; 
 }
 
 export function createHandlers(services: GatewayServices): Handlers {
-  const { executions, connections, snippets, sqs, queueUrl, delivery, limits, log } = services;
+  const { executions, connections, snippets, sqs, queueUrl, delivery, limits, budgets, log } = services;
   const now = services.now ?? Date.now;
   const recentRuns = new RecentRuns(limits.options.activeRunsPerSocket);
 
   async function run(caller: Caller, msg: Extract<ClientMessage, { action: 'run' }>): Promise<ServerMessage> {
     limits.takeRun(caller);
+    const { tenant, charge } = await budgets.charge(caller, msg.timeoutMs);
     const createdAt = now();
     const executionId = newExecutionId();
     const token = newToken();
@@ -85,6 +89,8 @@ export function createHandlers(services: GatewayServices): Handlers {
       createdAt,
       lastSeq: 0,
       ttl: ttlFrom(createdAt),
+      tenant,
+      charge,
     };
     const cap = limits.options.activeRunsPerSocket;
     // Only a socket that reached its cap in this gateway's last minute can be full: the
@@ -97,7 +103,7 @@ export function createHandlers(services: GatewayServices): Handlers {
     const [pending, row, sent] = await Promise.allSettled([
       mayBeFull ? executions.countPending(caller.connectionId, createdAt) : Promise.resolve(0),
       executions.create(item),
-      sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeQueueMessage(queueMessageFor(item)) })),
+      sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeQueueMessage(queueMessageFor(item)), MessageGroupId: tenant })),
     ]);
     const failure = [sent, row, pending].find((r) => r.status === 'rejected');
     const full = pending.status === 'fulfilled' && pending.value >= cap;
@@ -112,6 +118,7 @@ export function createHandlers(services: GatewayServices): Handlers {
         return true;
       });
       if (withdrawn) {
+        budgets.refund(caller, charge.ms);
         if (failure) throw errors.unavailable(sent === failure ? 'queue' : 'execution store');
         throw errors.rateLimited(`this socket already has ${cap} runs queued or running; wait for one to finish`, 1000);
       }
@@ -131,6 +138,7 @@ export function createHandlers(services: GatewayServices): Handlers {
       };
       const final = await executions.finish(item.executionId, result, [], now(), { fromQueued: true });
       if (final) {
+        if (item.charge?.gateway === budgets.gateway) budgets.refund(caller, item.charge.ms);
         // The cancel is done once written; telling the socket is best effort (a resume replays it).
         await delivery.post(final.connectionId, result).catch((err: unknown) => log.warn({ err, executionId: item.executionId }, 'could not post the cancelled result'));
         return ack;
@@ -190,6 +198,7 @@ export function createHandlers(services: GatewayServices): Handlers {
     async disconnect(caller) {
       limits.forget(caller);
       recentRuns.forget(caller.connectionId);
+      budgets.forget(caller);
       await connections.delete(caller.connectionId);
     },
     async message(caller, data, binary) {

@@ -5,6 +5,7 @@
 import { readInt, readStoreConfig, ConfigError } from '@playground/shared';
 import { buildGateway } from './app.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimitOptions } from './rate-limits.ts';
+import { DEFAULT_BUDGETS, type BudgetOptions } from './budgets.ts';
 
 const RATE_LIMIT_VARIABLES: Record<string, keyof RateLimitOptions> = {
   RUNS_PER_SECOND_PER_SOCKET: 'runsPerSecondPerSocket',
@@ -20,6 +21,19 @@ function readRateLimits(env: NodeJS.ProcessEnv): Partial<RateLimitOptions> {
   const out: Partial<RateLimitOptions> = {};
   for (const [name, key] of Object.entries(RATE_LIMIT_VARIABLES)) {
     if (env[name]) out[key] = readInt(env, name, DEFAULT_RATE_LIMITS[key], 1, 1_000_000);
+  }
+  return out;
+}
+
+const BUDGET_VARIABLES: Record<string, keyof BudgetOptions> = {
+  SANDBOX_MS_PER_MINUTE_PER_ADDRESS: 'sandboxMsPerMinutePerAddress',
+  SANDBOX_MS_PER_MINUTE_PER_SOCKET: 'sandboxMsPerMinutePerSocket',
+};
+
+function readBudgets(env: NodeJS.ProcessEnv): Partial<BudgetOptions> {
+  const out: Partial<BudgetOptions> = {};
+  for (const [name, key] of Object.entries(BUDGET_VARIABLES)) {
+    if (env[name]) out[key] = readInt(env, name, DEFAULT_BUDGETS[key], 100, 1_000_000_000);
   }
   return out;
 }
@@ -42,6 +56,7 @@ async function main(): Promise<void> {
     ...(env.PUBLIC_SOCKET_URL ? { publicSocketUrl: env.PUBLIC_SOCKET_URL } : {}),
     ...(env.IDLE_TIMEOUT_MS ? { idleTimeoutMs: readInt(env, 'IDLE_TIMEOUT_MS', 600_000, 1000, 7_200_000) } : {}),
     rateLimits: readRateLimits(env),
+    budgets: readBudgets(env),
     logger: { level: env.LOG_LEVEL ?? 'info', base: { service: 'gateway', pid: process.pid } },
   });
   let closing: Promise<void> | undefined;

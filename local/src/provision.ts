@@ -137,6 +137,7 @@ export async function provision(opts: ProvisionOptions): Promise<StoreConfig> {
       outputsTable: tableName(TABLES.outputs),
       connectionsTable: tableName(TABLES.connections),
       snippetsTable: tableName(TABLES.snippets),
+      tenantsTable: tableName(TABLES.tenants),
       queueUrl: local(main.QueueUrl!),
       deadLetterQueueUrl: local(dlq.QueueUrl!),
     };

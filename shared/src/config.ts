@@ -33,6 +33,7 @@ export interface StoreConfig {
   outputsTable: string;
   connectionsTable: string;
   snippetsTable: string;
+  tenantsTable: string;
   queueUrl: string;
   deadLetterQueueUrl: string;
 }
@@ -44,6 +45,7 @@ export function readStoreConfig(env: Env = process.env): StoreConfig {
     outputsTable: requireString(env, 'OUTPUTS_TABLE', 'name of the DynamoDB outputs table.'),
     connectionsTable: requireString(env, 'CONNECTIONS_TABLE', 'name of the DynamoDB connections table.'),
     snippetsTable: requireString(env, 'SNIPPETS_TABLE', 'name of the DynamoDB snippets table.'),
+    tenantsTable: requireString(env, 'TENANTS_TABLE', 'name of the DynamoDB tenants table (fair share and sandbox-time budgets).'),
     queueUrl: requireString(env, 'QUEUE_URL', 'URL of the SQS executions queue.'),
     deadLetterQueueUrl: requireString(env, 'DLQ_URL', 'URL of the SQS dead-letter queue.'),
   };

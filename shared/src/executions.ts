@@ -12,6 +12,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanComma
 import { LIMITS } from './limits.ts';
 import type { ExecutionEvent, Language, ResultMessage, Status } from './protocol.ts';
 import type { QueuedRun } from './queue.ts';
+import type { Charge } from './tenants.ts';
 
 export type ExecutionStatus = 'queued' | 'running' | Status;
 
@@ -53,6 +54,10 @@ export interface ExecutionItem {
   requeuedAt?: number;
   /** Set on the row of a run the gateway took back before answering (see `withdraw`). */
   withdrawn?: boolean;
+  /** Who the run counts against (tenants.ts); absent on rows from before it was added. */
+  tenant?: string;
+  /** The sandbox time the gateway charged at accept, settled by the worker at the end. */
+  charge?: Charge;
   ttl: number;
 }
 

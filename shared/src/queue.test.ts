@@ -36,6 +36,18 @@ describe('queue messages', () => {
     expect(decodeQueueMessage(body)).toEqual(message);
   });
 
+  it('carry the tenant and the gateway\'s charge, and decode without a malformed charge', () => {
+    const charged = { ...run, tenant: '203.0.113.7', charge: { gateway: 'gw-1', ms: 5000 } };
+    const message = { executionId: 'ex_6', enqueuedAt: 5, run: charged };
+    expect(decodeQueueMessage(encodeQueueMessage(message))).toEqual(message);
+    const { charge: _, ...uncharged } = charged;
+    expect(decodeQueueMessage(JSON.stringify({ ...message, run: { ...charged, charge: { gateway: 1 } } }))).toEqual({ ...message, run: uncharged });
+  });
+
+  it('from before tenants were added decode with their run, without a tenant', () => {
+    expect(decodeQueueMessage(JSON.stringify({ executionId: 'ex_7', enqueuedAt: 5, run }))?.run).toEqual(run);
+  });
+
   it('that are not ours decode to nothing', () => {
     for (const body of [undefined, '', 'not json', '[]', '{"executionId":1,"enqueuedAt":5}', '{"executionId":"ex"}']) {
       expect(decodeQueueMessage(body)).toBeUndefined();

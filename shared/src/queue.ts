@@ -9,7 +9,7 @@ import type { Language } from './protocol.ts';
 import type { ExecutionItem } from './executions.ts';
 
 /** The fields of an execution row that the gateway fixes when it accepts a run. */
-export type QueuedRun = Pick<ExecutionItem, 'tokenHash' | 'connectionId' | 'language' | 'code' | 'stdin' | 'timeoutMs' | 'memoryMb' | 'createdAt'>;
+export type QueuedRun = Pick<ExecutionItem, 'tokenHash' | 'connectionId' | 'language' | 'code' | 'stdin' | 'timeoutMs' | 'memoryMb' | 'createdAt' | 'tenant' | 'charge'>;
 
 export interface QueueMessage {
   executionId: string;
@@ -38,10 +38,20 @@ export function encodeQueueMessage(message: QueueMessage): string {
 
 /** The queue message for an execution row, as the gateway and the recovery sweep send it. */
 export function queueMessageFor(item: Pick<ExecutionItem, 'executionId' | 'createdAt' | 'ownerConnectionId'> & QueuedRun): QueueMessage {
-  const { executionId, createdAt, ownerConnectionId, tokenHash, language, code, stdin, timeoutMs, memoryMb } = item;
+  const { executionId, createdAt, ownerConnectionId, tokenHash, language, code, stdin, timeoutMs, memoryMb, tenant, charge } = item;
   // The owner, not the current connection: a row created from this message starts as the gateway's did.
-  return { executionId, enqueuedAt: createdAt, run: { tokenHash, connectionId: ownerConnectionId, language, code, stdin, timeoutMs, memoryMb, createdAt } };
+  return {
+    executionId, enqueuedAt: createdAt,
+    run: { tokenHash, connectionId: ownerConnectionId, language, code, stdin, timeoutMs, memoryMb, createdAt, ...(tenant ? { tenant } : {}), ...(charge ? { charge } : {}) },
+  };
 }
+
+/**
+ * The SQS fair-queue group of a run: its tenant. On a standard queue with fair queues,
+ * SQS keeps one group's backlog from delaying the others' messages; our own share rule
+ * (worker/src/fairness.ts) does the same where that is not available.
+ */
+export const messageGroupOf = (run: Pick<QueuedRun, 'tenant'> | undefined): string | undefined => run?.tenant;
 
 const LANGUAGES: ReadonlySet<unknown> = new Set<Language>(['javascript', 'typescript']);
 
@@ -51,9 +61,14 @@ function decodeRun(value: unknown): QueuedRun | undefined {
   const strings = ['tokenHash', 'connectionId', 'code', 'stdin'].every((k) => typeof r[k] === 'string');
   const numbers = ['timeoutMs', 'memoryMb', 'createdAt'].every((k) => Number.isFinite(r[k]));
   if (!strings || !numbers || !LANGUAGES.has(r.language)) return undefined;
+  // Tenant and charge are optional: messages from before them run without fairness or settlement.
+  const charge = r.charge as Record<string, unknown> | undefined;
+  const chargeOk = typeof charge === 'object' && charge !== null && typeof charge.gateway === 'string' && Number.isFinite(charge.ms);
   return {
     tokenHash: r.tokenHash as string, connectionId: r.connectionId as string, language: r.language as Language,
     code: r.code as string, stdin: r.stdin as string, timeoutMs: r.timeoutMs as number, memoryMb: r.memoryMb as number, createdAt: r.createdAt as number,
+    ...(typeof r.tenant === 'string' && r.tenant ? { tenant: r.tenant } : {}),
+    ...(chargeOk ? { charge: { gateway: charge.gateway as string, ms: charge.ms as number } } : {}),
   };
 }
 

@@ -17,6 +17,8 @@ import type { Sandbox } from './sandbox/types.ts';
 import { processMessage, type ExecutionDeps, type MessageOutcome } from './execution.ts';
 import { Recovery } from './recovery.ts';
 import { MessageDeleter } from './deletes.ts';
+import { Fairness, type FairnessOptions } from './fairness.ts';
+import { TenantStore } from '@playground/shared/tenants';
 
 export interface WorkerOptions {
   store: StoreConfig;
@@ -31,6 +33,8 @@ export interface WorkerOptions {
   sweepEveryMs?: number;
   strandedAfterMs?: number;
   onMessage?: (outcome: MessageOutcome) => void;
+  /** The share rule's settings (fairness.ts, FAIR_* variables). */
+  fairness?: Partial<FairnessOptions>;
 }
 
 export class Worker {
@@ -56,10 +60,17 @@ export class Worker {
     this.#sqs = sqsClient(region);
     this.#dynamo = dynamoDocumentClient(region);
     this.#delivery = new Delivery(options.managementEndpoint, region);
+    const deletes = new MessageDeleter(this.#sqs, options.store.queueUrl);
     this.#deps = {
       sqs: this.#sqs,
       queueUrl: options.store.queueUrl,
-      deletes: new MessageDeleter(this.#sqs, options.store.queueUrl),
+      deletes,
+      fairness: new Fairness({
+        tenants: new TenantStore(this.#dynamo, options.store.tenantsTable),
+        sqs: this.#sqs, queueUrl: options.store.queueUrl, deletes, log: options.log,
+        slots: () => ({ concurrency: options.concurrency }),
+        ...(options.fairness ? { options: options.fairness } : {}),
+      }),
       executions: new ExecutionStore(this.#dynamo, options.store.executionsTable, options.store.outputsTable),
       connections: new ConnectionStore(this.#dynamo, options.store.connectionsTable),
       delivery: this.#delivery,
@@ -104,7 +115,7 @@ export class Worker {
       try {
         const out = await this.#sqs.send(new ReceiveMessageCommand({
           QueueUrl: this.#o.store.queueUrl,
-          MaxNumberOfMessages: Math.min(10, free),
+          MaxNumberOfMessages: this.#deps.fairness?.receiveCount(free) ?? Math.min(10, free),
           WaitTimeSeconds: this.#o.receiveWaitSeconds ?? QUEUES.executions.receiveWaitSeconds,
           MessageSystemAttributeNames: ['ApproximateReceiveCount'],
         }), { abortSignal: this.#receiving.signal });

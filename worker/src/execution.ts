@@ -16,6 +16,7 @@ import type { Sandbox, SandboxOutcome } from './sandbox/types.ts';
 import { Publisher, type StopReason } from './publisher.ts';
 import { LeaseKeeper, repeat } from './lease.ts';
 import type { MessageDeleter } from './deletes.ts';
+import type { Fairness } from './fairness.ts';
 
 export interface ExecutionDeps {
   sqs: SQSClient;
@@ -32,6 +33,8 @@ export interface ExecutionDeps {
   timing: Timing;
   /** How often a running execution checks the store for cancel and rebinding (default: watchInterval). */
   watchMs?: number;
+  /** The share rule across tenants (fairness.ts); absent, runs start in queue order. */
+  fairness?: Fairness;
 }
 
 /**
@@ -43,7 +46,7 @@ export interface ExecutionDeps {
  */
 export const watchInterval = (elapsedMs: number): number => (elapsedMs < 2_000 ? 100 : 400);
 
-export type MessageOutcome = 'finished' | 'duplicate' | 'busy_elsewhere' | 'invalid' | 'lease_lost' | 'retry';
+export type MessageOutcome = 'finished' | 'duplicate' | 'busy_elsewhere' | 'invalid' | 'lease_lost' | 'retry' | 'deferred';
 
 /** Sends an execution's stored messages again (clients keep each seq once). */
 async function resend(deps: ExecutionDeps, item: ExecutionItem): Promise<void> {
@@ -58,8 +61,23 @@ export async function processMessage(deps: ExecutionDeps, message: Message): Pro
     await deps.deletes.delete(message.ReceiptHandle!);
     return 'invalid';
   }
-  const item = await deps.executions.claim(body.executionId, deps.owner, Date.now(), deps.timing.leaseMs, body.run);
-  return item ? runClaimed(deps, message, item) : settleUnclaimed(deps, message, body.executionId);
+  // A run whose tenant is over its share waits its turn; messages without a tenant (from
+  // before it was added) start in queue order.
+  const tenant = body.run?.tenant;
+  const ticket = deps.fairness ? await deps.fairness.admit(message, tenant, body.run && { executionId: body.executionId, timeoutMs: body.run.timeoutMs }) : undefined;
+  if (ticket === 'deferred') return 'deferred';
+  try {
+    const item = await deps.executions.claim(body.executionId, deps.owner, Date.now(), deps.timing.leaseMs, body.run);
+    if (!item) return await settleUnclaimed(deps, message, body.executionId);
+    const held = item.tenant ?? tenant;
+    if (!ticket || !held) return await runClaimed(deps, message, item);
+    return await ticket.hold(
+      { tenant: held, executionId: item.executionId, timeoutMs: item.timeoutMs, connectionId: item.ownerConnectionId, ...(item.charge ? { charge: item.charge } : {}) },
+      (done) => runClaimed(deps, message, item, done),
+    );
+  } finally {
+    ticket?.release();
+  }
 }
 
 /** The claim failed: the run is final (a duplicate delivery) or another worker holds it. */
@@ -84,7 +102,7 @@ async function settleUnclaimed(deps: ExecutionDeps, message: Message, executionI
  * An attempt, from claimed to released: running (the sandbox, with the lease kept and
  * the row watched), then finished (the result written once) or released (for a retry).
  */
-async function runClaimed(deps: ExecutionDeps, message: Message, item: ExecutionItem): Promise<MessageOutcome> {
+async function runClaimed(deps: ExecutionDeps, message: Message, item: ExecutionItem, sandboxDone?: (outcome: SandboxOutcome) => void): Promise<MessageOutcome> {
   const { executions, timing, owner } = deps;
   const { executionId } = item;
   const log = deps.log.child({ executionId, attempt: item.attempt });
@@ -129,6 +147,8 @@ async function runClaimed(deps: ExecutionDeps, message: Message, item: Execution
   } finally {
     await Promise.all([stopWatching(), lease.stop()]);
   }
+  // The slot is free from here: its tenant's count must not wait for the result's writes.
+  sandboxDone?.(outcome);
 
   if (stopReason === 'lease_lost') {
     log.warn('lease lost; another worker owns this run now');

@@ -7,6 +7,15 @@ import pino from 'pino';
 import { ConfigError, DEFAULT_TIMING, DEFAULT_WORKER_CONCURRENCY, readInt, readStoreConfig } from '@playground/shared';
 import { SandboxPool } from './sandbox/index.ts';
 import { Worker } from './consumer.ts';
+import { DEFAULT_FAIRNESS } from './fairness.ts';
+
+function readOnOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new ConfigError(`${name}=${raw} is neither on nor off.`);
+}
 
 async function main(): Promise<void> {
   const env = process.env;
@@ -30,6 +39,12 @@ async function main(): Promise<void> {
     },
     sweepEveryMs: readInt(env, 'SWEEP_EVERY_MS', 30_000, 100, 3_600_000),
     strandedAfterMs: readInt(env, 'STRANDED_AFTER_MS', 60_000, 100, 3_600_000),
+    fairness: {
+      maxRunningPerTenant: readInt(env, 'FAIR_MAX_RUNNING_PER_TENANT', DEFAULT_FAIRNESS.maxRunningPerTenant, 1, 100_000),
+      reservedSlots: readInt(env, 'FAIR_RESERVED_SLOTS', DEFAULT_FAIRNESS.reservedSlots, 0, 64),
+      deferSeconds: readInt(env, 'FAIR_DEFER_SECONDS', DEFAULT_FAIRNESS.deferSeconds, 0, 900),
+      enabled: readOnOff(env, 'FAIR_SHARE', DEFAULT_FAIRNESS.enabled),
+    },
   });
   const stop = (signal: string) => {
     log.info({ signal, inFlight: worker.inFlight }, 'draining');
