@@ -5,6 +5,7 @@
  * runs' latency (run frame sent -> result frame received) is what fairness is for.
  * Loopback addresses (127.0.0.x) stand in for distinct sources.
  */
+import { decodeFrame } from '@playground/client';
 import WebSocket from 'ws';
 import { LIMITS } from '@playground/shared';
 
@@ -43,7 +44,8 @@ class Socket {
   constructor(ws: WebSocket) {
     this.ws = ws;
     ws.on('message', (data) => {
-      this.frames.push(JSON.parse(String(data)) as Frame);
+      // Each message a frame stands for: a batch's events, or the frame itself.
+      this.frames.push(...(decodeFrame(String(data)) as Frame[]));
       for (const wake of this.#waiters) wake();
     });
   }
