@@ -16,12 +16,13 @@ export interface NpmPackage {
   entries: readonly string[];
 }
 
+/** dayjs's plugins, with and without `.js` (node's `import` needs it, require and bundlers do not). */
 const DAYJS_PLUGINS = ['utc', 'timezone', 'relativeTime', 'duration', 'customParseFormat', 'advancedFormat', 'isBetween', 'isSameOrAfter', 'isSameOrBefore', 'weekOfYear', 'localizedFormat'];
 
 export const NPM_PACKAGES: readonly NpmPackage[] = [
   { name: 'chalk', version: '6.0.1', summary: 'terminal colours (off: output is not a terminal)', entries: ['chalk'] },
   { name: 'date-fns', version: '4.4.0', summary: 'date utilities', entries: ['date-fns', 'date-fns/locale'] },
-  { name: 'dayjs', version: '1.11.23', summary: 'small date library', entries: ['dayjs', ...DAYJS_PLUGINS.map((p) => `dayjs/plugin/${p}`)] },
+  { name: 'dayjs', version: '1.11.23', summary: 'small date library', entries: ['dayjs', ...DAYJS_PLUGINS.flatMap((p) => [`dayjs/plugin/${p}`, `dayjs/plugin/${p}.js`])] },
   { name: 'immer', version: '11.2.13', summary: 'immutable state by mutation', entries: ['immer'] },
   { name: 'lodash', version: '4.18.1', summary: 'utility belt', entries: ['lodash', 'lodash/fp'] },
   { name: 'mathjs', version: '15.2.0', summary: 'math: expressions, matrices, units, fractions', entries: ['mathjs'] },

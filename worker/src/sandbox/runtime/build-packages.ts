@@ -32,8 +32,11 @@ export interface PackageBundle {
   list: string;
 }
 
-/** A safe, unique file name for a specifier: `lodash/fp` -> `lodash__fp`. */
-const entryName = (spec: string) => spec.replace(/[^A-Za-z0-9_-]/g, '__');
+/**
+ * A safe file name for a specifier: `lodash/fp` -> `lodash__fp`; `dayjs/plugin/utc.js`
+ * and `dayjs/plugin/utc` share one, so they load one module, as in node.
+ */
+const entryName = (spec: string) => spec.replace(/\.js$/, '').replace(/[^A-Za-z0-9_-]/g, '__');
 
 const entries: Plugin = {
   name: 'npm-entries',
@@ -56,7 +59,7 @@ export async function buildPackages(common: BuildOptions): Promise<PackageBundle
   const specs = NPM_PACKAGES.flatMap((p) => p.entries);
   const out = await build({
     ...common,
-    entryPoints: Object.fromEntries(specs.map((s) => [entryName(s), `npm-entry:${entryName(s)}`])),
+    entryPoints: Object.fromEntries(specs.filter((s) => !s.endsWith('.js')).map((s) => [entryName(s), `npm-entry:${entryName(s)}`])),
     format: 'esm',
     splitting: true,
     outdir: '/npm',
@@ -95,4 +98,9 @@ export function packageInputs(): string[] {
     }
   });
   return [fileURLToPath(import.meta.resolve('@playground/shared/packages')), ...manifests];
+}
+
+/** Each package's installed folder, by name (the corpus points node at the same ones). */
+export function packageDirs(): Record<string, string> {
+  return Object.fromEntries(packageInputs().slice(1).map((manifest, i) => [NPM_PACKAGES[i]!.name, dirname(manifest)]));
 }
