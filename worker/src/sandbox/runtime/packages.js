@@ -5,12 +5,13 @@
 // fresh isolate, so a package a program changed (lodash's `_.mixin`, a polluted
 // prototype) is pristine again in the next run.
 import { PACKAGE_ENTRIES, PACKAGE_FILES, PACKAGE_LIST } from 'playground:libs';
-import { internals } from './internals.js';
+import { internals, trustedApply, trustedEval, trustedHasOwn } from './internals.js';
 
-// Captured now: a program may replace eval or Reflect before its first require.
-const indirectEval = globalThis.eval;
-const ReflectApply = Reflect.apply;
-const hasOwn = Object.hasOwn;
+// Captured with the snapshot (see internals.js): this file is evaluated on a first
+// require, after a program may have replaced eval, Reflect or Object.hasOwn.
+const indirectEval = trustedEval;
+const ReflectApply = trustedApply;
+const hasOwn = trustedHasOwn;
 const files = new Set(PACKAGE_FILES);
 const { librarySource } = internals;
 
