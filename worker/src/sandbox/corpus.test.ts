@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxPool } from './index.ts';
 import { collect, type Collected } from './testkit.ts';
-import { packageDirs } from './runtime/build-packages.ts';
+import { packageDirs } from './runtime/package-files.ts';
 
 const NODE = join(import.meta.dirname, '../../../node_modules/.bin/node');
 const CORPUS = join(import.meta.dirname, 'corpus');

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NPM_PACKAGES } from '@playground/shared/packages';
 import { SandboxPool } from './index.ts';
 import { collect } from './testkit.ts';
-import { packageDirs } from './runtime/build-packages.ts';
+import { packageDirs } from './runtime/package-files.ts';
 import { runtimeBundle } from './runtime/load.ts';
 
 const ENTRIES = NPM_PACKAGES.flatMap((p) => p.entries);

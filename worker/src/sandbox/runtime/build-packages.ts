@@ -13,9 +13,8 @@
  * (crypto.getRandomValues, not node:crypto's internals); a Node core module a package
  * still asks for is left as `require('<name>')` and served by the sandbox's own.
  */
-import { existsSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { basename, dirname, join } from 'node:path';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, transform, type BuildOptions, type Plugin } from 'esbuild';
 import { NPM_PACKAGES, NPM_PACKAGE_LIST } from '@playground/shared/packages';
@@ -87,24 +86,4 @@ export async function buildPackages(common: BuildOptions): Promise<PackageBundle
     files,
     list: NPM_PACKAGE_LIST,
   };
-}
-
-/**
- * The list's source and the installed manifests, for the bundle cache's key (a version
- * bump rebuilds it). A manifest is found as node finds the package from the worker.
- */
-export function packageInputs(): string[] {
-  const manifests = NPM_PACKAGES.map((p) => {
-    for (let dir = RUNTIME_DIR; ; dir = dirname(dir)) {
-      const manifest = join(dir, 'node_modules', p.name, 'package.json');
-      if (existsSync(manifest)) return manifest;
-      if (dirname(dir) === dir) throw new Error(`npm package ${p.name} is not installed (run npm ci)`);
-    }
-  });
-  return [fileURLToPath(import.meta.resolve('@playground/shared/packages')), ...manifests];
-}
-
-/** Each package's installed folder, by name (the corpus points node at the same ones). */
-export function packageDirs(): Record<string, string> {
-  return Object.fromEntries(packageInputs().slice(1).map((manifest, i) => [NPM_PACKAGES[i]!.name, dirname(manifest)]));
 }

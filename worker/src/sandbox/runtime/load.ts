@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RuntimeBundle } from './build.ts';
-import { packageInputs } from './build-packages.ts';
+import { packageInputs } from './package-files.ts';
 
 const RUNTIME_DIR = fileURLToPath(new URL('.', import.meta.url));
 const CACHE_DIR = fileURLToPath(new URL('../../../../node_modules/.cache/playground-runtime/', import.meta.url));
