@@ -209,6 +209,9 @@ describe('the playground in a browser', { timeout: 30_000 }, () => {
       ].join('\n'),
     );
     await expect.poll(() => squiggles.count(), { timeout: 20_000 }).toBe(0);
+    // The Packages button lists them with their versions.
+    await page.getByTestId('packages-button').click();
+    await expect(page.locator('[data-package=zod]').innerText()).resolves.toMatch(/^zod\s+4\.6\.7\s/);
     await shot(page, 'npm-types');
   });
 
