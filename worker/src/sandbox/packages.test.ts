@@ -92,6 +92,8 @@ describe('npm packages in the sandbox', () => {
     const r = await collect(pool, `for (const m of ['axios', 'lodash/map', 'left-pad', 'node:lodash']) { try { require(m) } catch (e) { console.log(e.code, e.message.slice(0, 200)) } }`);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(4);
+    // With `node:` it is a core module that does not exist, as node says.
+    expect(lines.pop()).toBe('ERR_UNKNOWN_BUILTIN_MODULE No such built-in module: node:lodash');
     for (const line of lines) expect(line).toMatch(/^MODULE_NOT_FOUND Cannot find module '[^']+': it is not one of the npm packages the playground includes, and nothing is installed at run time\. Packages: chalk 6\.0\.1/);
   });
 

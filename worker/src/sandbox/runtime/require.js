@@ -20,6 +20,8 @@ const load = (id) => {
   // A bundled npm package (never with `node:`); a package's own requires of core modules
   // come back through load.
   if (bare === id && isPackage(id)) return loadPackage(id, load);
+  // `node:lodash` names no package: node says there is no such core module.
+  if (bare !== id && !isBuiltin(id)) throw codedError(Error, 'ERR_UNKNOWN_BUILTIN_MODULE', `No such built-in module: ${id}`);
   return lazyModule(bare);
 };
 
