@@ -4,7 +4,7 @@
  * files of runtime/, the versions of esbuild, @jspm/core and @noble/hashes, the npm package
  * list and the installed packages' versions) and cached under
  * node_modules/.cache, so a sandbox child normally just reads a file; the first child
- * after a change builds it (about a quarter second) in a helper process.
+ * after a change builds it (about 2 s, most of it bundling the npm packages) in a helper process.
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
