@@ -3,6 +3,7 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import adapter from '@sveltejs/adapter-static';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
+import { npmTypes } from './npm-types.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 // Vitest runs this project from the repository root, where SvelteKit (which reads
@@ -15,6 +16,8 @@ export default defineConfig({
   plugins: testing
     ? [svelte({ configFile: false })]
     : [
+        // Monaco's extraLibs: the npm packages' and Node's declarations (virtual:npm-types).
+        npmTypes(),
         sveltekit({
           // One static build serves every path: `/s/<id>` share links fall back to index.html.
           adapter: adapter({ fallback: 'index.html' }),

@@ -187,6 +187,34 @@ describe('the playground in a browser', { timeout: 30_000 }, () => {
     await shot(page, 'error-marker-dark');
   });
 
+  it('knows the npm packages\' and Node\'s types: a TypeScript program importing zod shows a type error before it runs', async () => {
+    const page = await newPage();
+    await open(page);
+    await page.locator('label[title=TypeScript]').click();
+    const squiggles = page.locator('.squiggly-error');
+    // A wrong type through zod's inferred type: only zod's declarations can tell.
+    await pasteCode(page, ["import { z } from 'zod';", 'const User = z.object({ name: z.string() });', "const n: number = User.parse({ name: 'Ada' }).name;", ''].join('\n'));
+    await expect.poll(() => squiggles.count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    // The same program typed right, using lodash and Node's Buffer too, has no error: the
+    // imports resolve and nothing else is flagged.
+    await pasteCode(
+      page,
+      [
+        "import { z } from 'zod';",
+        "import _ from 'lodash';",
+        'const User = z.object({ name: z.string() });',
+        "const n: string = User.parse({ name: 'Ada' }).name;",
+        "console.log(_.upperFirst(n), Buffer.from(n).toString('hex'));",
+        '',
+      ].join('\n'),
+    );
+    await expect.poll(() => squiggles.count(), { timeout: 20_000 }).toBe(0);
+    // The Packages button lists them with their versions.
+    await page.getByTestId('packages-button').click();
+    await expect(page.locator('[data-package=zod]').innerText()).resolves.toMatch(/^zod\s+4\.6\.7\s/);
+    await shot(page, 'npm-types');
+  });
+
   it('cancels a long run with Escape and says it was cancelled', async () => {
     const page = await newPage();
     await open(page);

@@ -93,6 +93,33 @@ console.log(groupBy([1, 2, 3, 4, 5, 6], (n) => (n % 2 === 0 ? 'even' : 'odd')));
 `,
   },
   {
+    id: 'npm-packages',
+    title: 'npm packages: zod, lodash, date-fns',
+    language: 'typescript',
+    code: `// Bundled packages load by name (the Packages button lists them); their types are known.
+import { z } from 'zod';
+import _ from 'lodash';
+import { format } from 'date-fns';
+
+const Order = z.object({ id: z.number(), customer: z.string(), total: z.number().positive(), at: z.coerce.date() });
+type Order = z.infer<typeof Order>;
+
+const raw = [
+  { id: 1, customer: 'ann', total: 120, at: '2024-05-01T08:00:00Z' },
+  { id: 2, customer: 'bob', total: -5, at: '2024-05-01T09:30:00Z' },
+  { id: 3, customer: 'ann', total: 45, at: '2024-05-02T17:45:00Z' },
+];
+const orders: Order[] = [];
+for (const r of raw) {
+  const parsed = Order.safeParse(r);
+  if (parsed.success) orders.push(parsed.data);
+  else console.log(\`order \${r.id} rejected:\`, parsed.error.issues[0]?.message);
+}
+const byDay = _.groupBy(orders, (o) => format(o.at, 'yyyy-MM-dd'));
+console.log(_.mapValues(byDay, (os) => _.sumBy(os, 'total')));
+`,
+  },
+  {
     id: 'stdin',
     title: 'Reading stdin',
     language: 'javascript',

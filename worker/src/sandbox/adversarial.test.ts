@@ -43,6 +43,22 @@ const ESCAPES: Record<string, Case> = {
     code: `${PROBE} console.log(reach(require), reach(require('events')), reach(require('util').inspect), reach(process.nextTick), reach(process.exit), reach(Buffer.from), reach(process.stdout.write), reach(require('module')._load))`,
     status: ['succeeded'], stdout: 'string string string string string string string string\n',
   },
+  'the constructor chain from npm packages': {
+    code: `${PROBE} const _ = require('lodash'); const { z } = require('zod'); const { of } = require('rxjs'); console.log(reach(_), reach(_.template), reach(z.string), reach(of), reach(require('immer').produce), reach(require('dayjs')))`,
+    status: ['succeeded'], stdout: 'string string string string string string\n',
+  },
+  'lodash.template compiling code': {
+    code: `const t = require('lodash').template('<%= (function () { return typeof process + ":" + (this === globalThis) })() %>'); console.log(t({}))`,
+    status: ['succeeded'], stdout: 'object:true\n',
+  },
+  'a package file or a path by a crafted name': {
+    code: `for (const m of ['npm/lodash.js', './npm/lodash.js', 'lodash/../fs', 'lodash/package.json', 'chunk-QQV5IVUW.js', '__proto__', 'constructor', 'hasOwnProperty', 'zod/../../etc/passwd', 'node:zod']) { try { require(m); console.log('LOADED', m) } catch (e) { console.log(e.code) } }`,
+    status: ['succeeded'], stdout: `${'MODULE_NOT_FOUND\n'.repeat(9)}ERR_UNKNOWN_BUILTIN_MODULE\n`,
+  },
+  'a package or core module loaded after eval is replaced (the loader keeps its own, and its require)': {
+    code: `let seen = 0; const e = eval; globalThis.eval = (s) => { seen++; return e(s) }; console.log(require('dayjs').unix(0).toISOString(), require('ramda').sum([1, 2]), typeof require('stream').Readable, seen)`,
+    status: ['succeeded'], stdout: '1970-01-01T00:00:00.000Z 3 function 0\n',
+  },
   'process.binding': {
     code: `try { process.binding('fs') } catch (e) { console.log(e.code, e.message) }; try { process._linkedBinding('x') } catch (e) { console.log(e.code) }`,
     status: ['succeeded'], stdout: /^ERR_PLAYGROUND_UNAVAILABLE process\.binding is not available[^\n]*\nERR_PLAYGROUND_UNAVAILABLE\n$/,
@@ -61,7 +77,8 @@ const ESCAPES: Record<string, Case> = {
   },
   'require of names that live on Object.prototype': {
     code: `for (const m of ['__proto__', 'constructor', 'hasOwnProperty', 'toString', 'node:__proto__']) { try { console.log(typeof require(m)) } catch (e) { console.log(e.code) } }`,
-    status: ['succeeded'], stdout: 'MODULE_NOT_FOUND\n'.repeat(5),
+    // With `node:`, node's own code for a core module that does not exist.
+    status: ['succeeded'], stdout: `${'MODULE_NOT_FOUND\n'.repeat(4)}ERR_UNKNOWN_BUILTIN_MODULE\n`,
   },
   'process.getBuiltinModule of host modules': {
     code: `console.log(process.getBuiltinModule('fs'), process.getBuiltinModule('child_process'), typeof process.getBuiltinModule('events'))`,
@@ -249,6 +266,12 @@ describe('adversarial programs', () => {
     await collect(pool, `require('path').join = () => 'hacked'; require('events').prototype.emit = () => 'hacked'; Buffer.prototype.toString = () => 'hacked'; process.nextTick = null; require('util').inspect.defaultOptions.depth = 0; Object.prototype.polluted = 1`);
     const r = await collect(pool, `const E = require('events'); const e = new E(); let got = 0; e.on('x', () => got++); e.emit('x'); console.log(require('path').join('a', 'b'), got, Buffer.from('ok').toString(), typeof process.nextTick, ({}).polluted, { a: { b: { c: {} } } })`);
     expect(r.stdout).toBe("a/b 1 ok function undefined { a: { b: { c: {} } } }\n");
+  });
+
+  it('does not leak a polluted npm package into the next execution', async () => {
+    await collect(pool, `const _ = require('lodash'); _.mixin({ groupBy: () => 'hacked' }); _.VERSION = 'hacked'; require('zod').z.string = null; require('dayjs').prototype.format = () => 'hacked'; require('rxjs').Observable.prototype.pipe = null; Object.prototype.polluted = 1`);
+    const r = await collect(pool, `const _ = require('lodash'); const { of, map } = require('rxjs'); of(2).pipe(map((x) => x * 2)).subscribe((x) => console.log(_.VERSION, _.groupBy([1.5], Math.floor), require('zod').z.string().parse('ok'), require('dayjs')(0).format('YYYY'), x, ({}).polluted))`);
+    expect(r.stdout).toBe("4.18.1 { '1': [ 1.5 ] } ok 1970 4 undefined\n");
   });
 
   it('does not hand out bytes a previous execution left in a Buffer', async () => {

@@ -1,13 +1,15 @@
 /**
  * What the Node layer (runtime/) costs: hello world in isolates from two snapshots side
  * by side in one process, interleaved so machine noise hits both alike, and the price of
- * each core module's first require. Run:
+ * each core module's and npm package's first require (and the packages' bundle size). Run:
  *   node worker/src/sandbox/bench-runtime.ts [runs] [baseline-prelude.js]
  * Without a baseline prelude, "before" is this prelude without the Node layer.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import ivm from 'isolated-vm';
+import { NPM_PACKAGES } from '@playground/shared/packages';
+import { moduleToScript } from './esm.ts';
 import { librarySource, runtimeBundle } from './runtime/load.ts';
 import { SNAPSHOT_WARMUP } from './runtime/warmup.ts';
 
@@ -88,6 +90,39 @@ export async function benchRuntime(runs = 300, baselinePrelude?: string) {
     for (let i = 0; i < 15; i++) xs.push((await once(after, `require('${name}'); console.log("hello, world")`)).runCpuMs);
     console.log(`  ${name.padEnd(15)} ${fmt(median(xs) - base)}`);
   }
+
+  // npm packages: bundled text the isolate compiles on first use (see runtime/build-packages.ts).
+  const bundle = runtimeBundle();
+  const kb = (n: number) => `${(n / 1024).toFixed(0).padStart(6)} KB`;
+  console.log(`\nnpm packages: ${kb(bundle.packageBytes)} of bundled text in all, snapshot code ${kb(bundle.code.length)}`);
+  console.log('first require or import, extra CPU over hello world (median of 9, ms), and the text it compiles');
+  const programs: Array<[string, string, string]> = [
+    ["require('lodash')", "require('lodash')", 'lodash'],
+    ["import 'date-fns'", moduleToScript("import { format } from 'date-fns';") ?? '', 'date-fns'],
+    ...NPM_PACKAGES.filter((p) => p.name !== 'lodash' && p.name !== 'date-fns').map((p): [string, string, string] => [`require('${p.name}')`, `require('${p.name}')`, p.name]),
+  ];
+  for (const [label, code, spec] of programs) {
+    const xs: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      const s = await once(after, `${code}; console.log("hello, world")`);
+      if (s.out !== 'hello, world\n') throw new Error(`${label}: printed ${JSON.stringify(s.out)}`);
+      xs.push(s.runCpuMs);
+    }
+    console.log(`  ${label.padEnd(20)} ${fmt(median(xs) - base)}   ${kb(textOf(bundle.lazySources, spec))}`);
+  }
+}
+
+/** Bytes of the files an entry needs: its own and the shared chunks it requires. */
+function textOf(sources: Record<string, string>, spec: string): number {
+  const entry = Object.keys(sources).find((k) => k === `npm/${spec.replace(/[^A-Za-z0-9_-]/g, '__')}.js`);
+  const seen = new Set<string>();
+  const visit = (key: string) => {
+    if (seen.has(key) || sources[key] === undefined) return;
+    seen.add(key);
+    for (const m of sources[key].matchAll(/require\("\.\/([^"]+)"\)/g)) visit(`npm/${m[1]}`);
+  };
+  if (entry) visit(entry);
+  return [...seen].reduce((n, k) => n + sources[k]!.length, 0);
 }
 
 if (import.meta.main) {

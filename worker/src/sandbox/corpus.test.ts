@@ -4,14 +4,17 @@
  * stdout and stderr and end with the same exit status. Programs that differ for an
  * accepted reason are in KNOWN_DIFFERENCES (each reason is also in docs/runtime.md); they
  * must still differ, so the list cannot go stale. The pass rate per category is printed.
+ * Programs in `npm-packages` run in node from a temp dir whose node_modules links to the
+ * installed packages the sandbox bundles, so both run the same versions.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxPool } from './index.ts';
 import { collect, type Collected } from './testkit.ts';
+import { packageDirs } from './runtime/package-files.ts';
 
 const NODE = join(import.meta.dirname, '../../../node_modules/.bin/node');
 const CORPUS = join(import.meta.dirname, 'corpus');
@@ -45,7 +48,7 @@ function listPrograms(): Program[] {
 interface Run { stdout: string; stderr: string; exit: number }
 
 function runNode(root: string, program: Program): Promise<Run> {
-  const dir = mkdtempSync(join(root, 'p-'));
+  const dir = mkdtempSync(join(root, program.category === 'npm-packages' ? 'npm/p-' : 'p-'));
   writeFileSync(join(dir, 'main.js'), program.code);
   return new Promise((resolve, reject) => {
     const child = execFile(NODE, ['main.js'], { cwd: dir, env: {}, timeout: 20_000 }, (err, stdout, stderr) => {
@@ -93,6 +96,9 @@ describe('everyday node programs run as they do in node 24', () => {
   beforeAll(async () => {
     pool = new SandboxPool({ size: 2 });
     root = mkdtempSync(join(tmpdir(), 'corpus-'));
+    // Links, not copies: node follows them to the real folders, whose own dependencies resolve as installed.
+    mkdirSync(join(root, 'npm/node_modules'), { recursive: true });
+    for (const [name, dir] of Object.entries(packageDirs())) symlinkSync(dir, join(root, 'npm/node_modules', name), 'dir');
     for (let i = 0; i < programs.length; i += 4) {
       const batch = programs.slice(i, i + 4);
       const runs = await Promise.all(batch.map((p) => runNode(root, p)));
@@ -117,6 +123,10 @@ describe('everyday node programs run as they do in node 24', () => {
 
   it('has at least 80 programs', () => {
     expect(programs.length).toBeGreaterThanOrEqual(80);
+  });
+
+  it('has at least 20 programs using npm packages', () => {
+    expect(programs.filter((p) => p.category === 'npm-packages').length).toBeGreaterThanOrEqual(20);
   });
 
   it('lists only known differences that exist', () => {

@@ -4,6 +4,8 @@ import { RunConsole } from '../console.svelte.ts';
 import Console from './Console.svelte';
 import ConnectionIndicator from './ConnectionIndicator.svelte';
 import Settings from './Settings.svelte';
+import Packages from './Packages.svelte';
+import { NPM_PACKAGES } from '@playground/shared/packages';
 
 const limits = { timeoutMs: 5000, memoryMb: 64, maxOutputBytes: 1 << 20 };
 let mounted: Record<string, unknown> | null = null;
@@ -91,5 +93,16 @@ describe('Settings', () => {
     expect(memory.value).toBe('64');
     expect(timeout.closest('label')!.textContent).toContain('Time limit');
     expect(memory.closest('label')!.textContent).toContain('Memory');
+  });
+});
+
+describe('Packages', () => {
+  it('lists every npm package a program can import, with the version the sandbox bundles', () => {
+    const target = render(Packages, {});
+    const rows = [...target.querySelectorAll('[data-testid=packages] tbody tr')].map((r) => [...r.querySelectorAll('td')].slice(0, 2).map((c) => c.textContent));
+    expect(rows).toEqual(NPM_PACKAGES.map((p) => [p.name, p.version]));
+    expect(rows).toContainEqual(['lodash', '4.18.1']);
+    expect(rows).toContainEqual(['zod', '4.6.7']);
+    expect(target.querySelector('[data-testid=packages-button]')!.getAttribute('popovertarget')).toBe('packages-popover');
   });
 });

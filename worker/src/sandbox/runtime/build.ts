@@ -14,6 +14,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, transform, type BuildOptions, type Plugin } from 'esbuild';
+import { buildPackages, type PackageBundle } from './build-packages.ts';
 
 const RUNTIME_DIR = fileURLToPath(new URL('.', import.meta.url));
 const LIBS_DIR = join(RUNTIME_DIR, 'libs');
@@ -86,8 +87,13 @@ const IN_SNAPSHOT = new Set(['events', 'buffer', 'path', 'querystring', 'util', 
 export interface RuntimeBundle {
   /** The IIFE evaluated into the snapshot. */
   code: string;
-  /** libs/ files kept as text, by file name, served to the isolate on first require. */
+  /**
+   * Files kept as text, served to the isolate on first require: libs/ files by file name,
+   * the npm packages' files as `npm/<file>` (see build-packages.ts).
+   */
   lazySources: Record<string, string>;
+  /** Text bytes of the npm packages' files, for the benchmark and docs. */
+  packageBytes: number;
 }
 
 async function buildLibs(): Promise<{ compiled: Record<string, string>; text: Record<string, string> }> {
@@ -117,7 +123,7 @@ async function buildLibs(): Promise<{ compiled: Record<string, string>; text: Re
 }
 
 export async function buildRuntime(): Promise<RuntimeBundle> {
-  const libs = await buildLibs();
+  const [libs, packages] = await Promise.all([buildLibs(), buildPackages(common)]);
   const table = Object.entries(libs.compiled)
     .map(([file, code]) => `${JSON.stringify(file)}: function (require, module, exports) {${code}\n}`)
     .join(',\n');
@@ -126,13 +132,24 @@ export async function buildRuntime(): Promise<RuntimeBundle> {
     setup(b) {
       b.onResolve({ filter: /^playground:libs$/ }, () => ({ path: 'libs', namespace: 'playground-libs' }));
       b.onLoad({ filter: /.*/, namespace: 'playground-libs' }, () => ({
-        contents: `export const COMPILED = {\n${table}\n};\nexport const LAZY = ${JSON.stringify(Object.keys(libs.text))};`,
+        contents: `export const COMPILED = {\n${table}\n};\nexport const LAZY = ${JSON.stringify(Object.keys(libs.text))};\n${packageTable(packages)}`,
         loader: 'js',
       }));
     },
   };
   const out = await build({ ...common, entryPoints: [join(RUNTIME_DIR, 'index.js')], format: 'iife', charset: 'ascii', plugins: [embedLibs] });
-  return { code: out.outputFiles![0]!.text, lazySources: libs.text };
+  const lazySources = { ...libs.text };
+  for (const [file, code] of Object.entries(packages.files)) lazySources[`npm/${file}`] = code;
+  return { code: out.outputFiles![0]!.text, lazySources, packageBytes: Object.values(packages.files).reduce((n, c) => n + c.length, 0) };
+}
+
+/** What the snapshot knows of the packages: names only, their code stays text. */
+function packageTable(packages: PackageBundle): string {
+  return [
+    `export const PACKAGE_ENTRIES = ${JSON.stringify(packages.entries)};`,
+    `export const PACKAGE_FILES = ${JSON.stringify(Object.keys(packages.files))};`,
+    `export const PACKAGE_LIST = ${JSON.stringify(packages.list)};`,
+  ].join('\n');
 }
 
 if (import.meta.main) {

@@ -6,13 +6,15 @@
 // runtime's own files arrive as `require('core:<file>')`.
 import { COMPILED, LAZY } from 'playground:libs';
 import * as internals from './internals.js';
+import { trustedApply, trustedEval, trustedHasOwn } from './internals.js';
 import * as processModule from './process.js';
 import * as registry from './registry.js';
 
-// Captured now: a program may replace eval or Reflect before its first require.
-const indirectEval = globalThis.eval;
-const ReflectApply = Reflect.apply;
-const hasOwn = Object.hasOwn;
+// Captured with the snapshot (see internals.js): this file is evaluated on a first
+// require, after a program may have replaced eval, Reflect or Object.hasOwn.
+const indirectEval = trustedEval;
+const ReflectApply = trustedApply;
+const hasOwn = trustedHasOwn;
 const lazyFiles = new Set(LAZY);
 const { librarySource } = internals.internals;
 

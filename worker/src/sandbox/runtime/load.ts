@@ -1,9 +1,10 @@
 /**
  * The runtime bundle (the snapshot's Node layer and the core modules kept as text), for
  * buildSnapshot and the isolates' library loader. It is built once per set of inputs (the
- * files of runtime/ and the versions of esbuild, @jspm/core and @noble/hashes) and cached under
+ * files of runtime/, the versions of esbuild, @jspm/core and @noble/hashes, the npm package
+ * list and the installed packages' versions) and cached under
  * node_modules/.cache, so a sandbox child normally just reads a file; the first child
- * after a change builds it (about a quarter second) in a helper process.
+ * after a change builds it (about 2 s, most of it bundling the npm packages) in a helper process.
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -12,6 +13,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RuntimeBundle } from './build.ts';
+import { packageInputs } from './package-files.ts';
 
 const RUNTIME_DIR = fileURLToPath(new URL('.', import.meta.url));
 const CACHE_DIR = fileURLToPath(new URL('../../../../node_modules/.cache/playground-runtime/', import.meta.url));
@@ -22,7 +24,7 @@ function inputsHash(): string {
   // @jspm/core exports no package.json; its manifest sits two levels above any nodelib.
   const jspmManifest = join(dirname(require.resolve('@jspm/core/nodelibs/events')), '../../package.json');
   const nobleManifest = join(dirname(require.resolve('@noble/hashes')), 'package.json');
-  for (const manifest of [require.resolve('esbuild/package.json'), jspmManifest, nobleManifest]) hash.update(readFileSync(manifest));
+  for (const manifest of [require.resolve('esbuild/package.json'), jspmManifest, nobleManifest, ...packageInputs()]) hash.update(readFileSync(manifest));
   const walk = (dir: string) => {
     for (const name of readdirSync(dir).sort()) {
       const path = join(dir, name);
@@ -50,7 +52,7 @@ export function runtimeBundle(): RuntimeBundle {
   }
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as RuntimeBundle;
   // Served to isolates by name: only the build's own keys count, never inherited ones.
-  memo = { code: parsed.code, lazySources: Object.assign(Object.create(null), parsed.lazySources) as Record<string, string> };
+  memo = { code: parsed.code, packageBytes: parsed.packageBytes, lazySources: Object.assign(Object.create(null), parsed.lazySources) as Record<string, string> };
   return memo;
 }
 

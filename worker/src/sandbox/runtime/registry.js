@@ -5,6 +5,7 @@
 // returns: for most that is the module object, for events and assert a function.
 import { codedError } from './internals.js';
 import { loadLib } from './libs.js';
+import { packageList } from './packages.js';
 
 /* eslint-disable global-require */
 const FACTORIES = {
@@ -90,5 +91,8 @@ export const notFound = (name) => {
   return notAPackage(shown);
 };
 
-/** `test`, `sqlite` and `sea` are core modules only with the `node:` prefix; bare, they are packages. */
-export const notAPackage = (name) => codedError(Error, 'MODULE_NOT_FOUND', `Cannot find module '${name}': the playground has no npm packages. Available: ${AVAILABLE.join(', ')}.`);
+/**
+ * A bare name that is neither a core module nor a bundled package (`test`, `sqlite` and
+ * `sea` are core modules only with the `node:` prefix; bare, they are packages).
+ */
+export const notAPackage = (name) => codedError(Error, 'MODULE_NOT_FOUND', `Cannot find module '${name}': it is not one of the npm packages the playground includes, and nothing is installed at run time. Packages: ${packageList}. Node core modules: ${AVAILABLE.join(', ')}.`);

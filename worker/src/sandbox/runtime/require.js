@@ -4,6 +4,7 @@
 // playground shows it); the consequences (top-level `this`, `var`) are in docs/runtime.md.
 import { codedError } from './internals.js';
 import { AVAILABLE, UNAVAILABLE, isBuiltin, lazyModule, notAPackage } from './registry.js';
+import { isPackage, loadPackage } from './packages.js';
 
 const FILENAME = '/main.js';
 const DIRNAME = '/';
@@ -16,6 +17,11 @@ const load = (id) => {
   const bare = id.startsWith('node:') ? id.slice(5) : id;
   // `node:`-only names (node:test, node:sqlite, node:sea) are not reachable without it.
   if ((bare === 'test' || bare === 'sqlite' || bare === 'sea') && bare === id) throw notAPackage(id);
+  // A bundled npm package (never with `node:`); a package's own requires of core modules
+  // come back through load.
+  if (bare === id && isPackage(id)) return loadPackage(id, load);
+  // `node:lodash` names no package: node says there is no such core module.
+  if (bare !== id && !isBuiltin(id)) throw codedError(Error, 'ERR_UNKNOWN_BUILTIN_MODULE', `No such built-in module: ${id}`);
   return lazyModule(bare);
 };
 
@@ -52,7 +58,7 @@ function makeRequire() {
     if (typeof id !== 'string') throw invalidId(id);
     if (isBuiltin(id)) return id;
     load(id);
-    return id;
+    return isPackage(id) ? `/node_modules/${id}` : id;
   };
   require.resolve.paths = (id) => (isBuiltin(id) ? null : ['/node_modules']);
   require.main = mainModule;
@@ -72,10 +78,13 @@ const namespaceOf = (id) => {
   let ns = namespaces.get(exports);
   if (ns === undefined) {
     ns = Object.create(null);
-    if (exports !== null && (typeof exports === 'object' || typeof exports === 'function')) {
+    const isObject = exports !== null && (typeof exports === 'object' || typeof exports === 'function');
+    if (isObject) {
       for (const key of Object.keys(exports)) ns[key] = exports[key];
     }
-    ns.default = exports;
+    // A package built from ES modules (chalk, nanoid, zod's `export default`): node imports
+    // its ES build, whose default export is `default`, not the whole module.
+    ns.default = isObject && isPackage(id) && exports.__esModule === true && 'default' in exports ? exports.default : exports;
     Object.defineProperty(ns, Symbol.toStringTag, { value: 'Module' });
     Object.freeze(ns);
     namespaces.set(exports, ns);

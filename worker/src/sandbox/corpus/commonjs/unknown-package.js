@@ -1,2 +1,2 @@
-try { require('lodash'); } catch (e) { console.log(e.code); }
+try { require('left-pad'); } catch (e) { console.log(e.code); }
 try { require('./helper'); } catch (e) { console.log(e.code); }
