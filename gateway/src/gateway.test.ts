@@ -41,7 +41,7 @@ beforeAll(async () => {
       probe.close(() => resolve(free));
     });
   });
-  app = await buildGateway({ store, managementEndpoint: `http://127.0.0.1:${port}`, localEdge: true });
+  app = await buildGateway({ store, managementEndpoint: `http://127.0.0.1:${port}`, localEdge: true, ...(process.env.DEBUG_GATEWAY ? { logger: { level: 'error' } } : {}) });
   await app.listen({ port, host: '127.0.0.1' });
 });
 
@@ -72,7 +72,7 @@ describe('the gateway through injectWS', () => {
     const s = await socket();
     s.send({ action: 'run', requestId: 'r1', language: 'javascript', code: "console.log('😀')", stdin: 'in' });
     const accepted = await s.next(1);
-    expect(accepted).toMatchObject({ type: 'accepted', requestId: 'r1' });
+    expect(accepted, JSON.stringify(accepted)).toMatchObject({ type: 'accepted', requestId: 'r1' });
     const sqs = new SQSClient({ region: 'us-east-1', credentials, endpoint: process.env.AWS_ENDPOINT_URL_SQS });
     const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: store.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
     const message = (out.Messages ?? []).map((m) => decodeQueueMessage(m.Body)).find((m) => m?.executionId === accepted.executionId);

@@ -16,3 +16,10 @@ describe('the tenant of a source address', () => {
     expect(tenantOf(ip)).toBe(tenant);
   });
 });
+
+describe('a caller whose address is unknown', () => {
+  it('is the tenant "unknown", never an error (regression: every run of such a caller answered internal)', () => {
+    expect(tenantOf(undefined)).toBe('unknown');
+    expect(tenantOf('')).toBe('unknown');
+  });
+});

@@ -19,9 +19,12 @@ import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk
 import { isIPv4 } from 'node:net';
 import { ifConditionHolds } from './executions.ts';
 
-/** The tenant of a source address: IPv4 as is, IPv6 by its /64 prefix. */
-export function tenantOf(sourceIp: string): string {
-  const ip = sourceIp.trim().toLowerCase();
+/**
+ * The tenant of a source address: IPv4 as is, IPv6 by its /64 prefix. A caller whose
+ * address is not known (a socket injected in tests, a missing header) is 'unknown'.
+ */
+export function tenantOf(sourceIp: string | undefined): string {
+  const ip = (sourceIp ?? '').trim().toLowerCase();
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(ip);
   if (mapped) return mapped[1]!;
   if (isIPv4(ip) || !ip.includes(':')) return ip || 'unknown';
