@@ -5,34 +5,18 @@
  * their settlement through the tenants table.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createServer } from 'node:net';
 import { startLocalStack, type LocalStack } from '@playground/local';
-import { startProcess, stopProcess, ENTRY } from '../local/src/processes.ts';
 import { noisyNeighbour, percentiles } from '../bench/noisy.ts';
 import { isFinal } from '@playground/shared/executions';
 import { TestClient } from './client.ts';
-import { clientsFor, sleep } from './fleet.ts';
+import { clientsFor, sleep, extraGateway } from './fleet.ts';
 
 vi.setConfig({ testTimeout: 240_000 });
 
 let stack: LocalStack;
 const clients: TestClient[] = [];
 
-const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address() as { port: number };
-    s.close(() => resolve(port));
-  });
-});
-
-/** A second gateway on the same tables and queue, with some of its environment changed. */
-async function gatewayWith(env: Record<string, string>) {
-  const port = await freePort();
-  const { child } = await startProcess('gateway', ENTRY.gateway, {
-    ...stack.env, PORT: String(port), HOST: '127.0.0.1', LOCAL_EDGE: '1', LOG_LEVEL: 'fatal', MANAGEMENT_ENDPOINT: `http://127.0.0.1:${port}`, ...env,
-  }, undefined);
-  return { url: `ws://127.0.0.1:${port}/ws`, stop: () => stopProcess(child) };
-}
+const gatewayWith = (env: Record<string, string>) => extraGateway(stack, env);
 
 beforeAll(async () => {
   // The flood must get past the budgets to test the share rule on its own: they are

@@ -4,6 +4,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ExecutionStore } from '@playground/shared/executions';
 import type { LocalStack } from '@playground/local';
+import { createServer } from 'node:net';
+import { ENTRY, startProcess, stopProcess } from '../local/src/processes.ts';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -26,3 +28,20 @@ export function clientsFor(stack: LocalStack) {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A port free on loopback right now. */
+export const freePort = () => new Promise<number>((resolve) => {
+  const s = createServer().listen(0, '127.0.0.1', () => {
+    const { port } = s.address() as { port: number };
+    s.close(() => resolve(port));
+  });
+});
+
+/** A second gateway on the stack's tables and queue, with some of its environment changed. */
+export async function extraGateway(stack: LocalStack, env: Record<string, string>) {
+  const port = await freePort();
+  const { child } = await startProcess('gateway', ENTRY.gateway, {
+    ...stack.env, PORT: String(port), HOST: '127.0.0.1', LOCAL_EDGE: '1', LOG_LEVEL: 'fatal', MANAGEMENT_ENDPOINT: `http://127.0.0.1:${port}`, ...env,
+  }, undefined);
+  return { url: `ws://127.0.0.1:${port}/ws`, stop: () => stopProcess(child) };
+}

@@ -3,33 +3,17 @@
  * and a queue or store it cannot reach.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer } from 'node:net';
 import WebSocket from 'ws';
 import { ScanCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startLocalStack, type LocalStack } from '@playground/local';
-import { startProcess, stopProcess, ENTRY } from '../local/src/processes.ts';
 import { TestClient } from './client.ts';
-import { sleep } from './fleet.ts';
+import { sleep, extraGateway } from './fleet.ts';
 
 let stack: LocalStack;
 const clients: TestClient[] = [];
 
-const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address() as { port: number };
-    s.close(() => resolve(port));
-  });
-});
-
-/** A second gateway on the same tables, with some of its environment changed. */
-async function gatewayWith(env: Record<string, string>) {
-  const port = await freePort();
-  const { child } = await startProcess('gateway', ENTRY.gateway, {
-    ...stack.env, PORT: String(port), HOST: '127.0.0.1', LOCAL_EDGE: '1', LOG_LEVEL: 'fatal', MANAGEMENT_ENDPOINT: `http://127.0.0.1:${port}`, ...env,
-  }, undefined);
-  return { url: `ws://127.0.0.1:${port}/ws`, stop: () => stopProcess(child) };
-}
+const gatewayWith = (env: Record<string, string>) => extraGateway(stack, env);
 
 beforeAll(async () => {
   stack = await startLocalStack({ workers: 1, env: { LOG_LEVEL: 'warn', IDLE_TIMEOUT_MS: '1000', CONNECTIONS_PER_ADDRESS: '3' } });

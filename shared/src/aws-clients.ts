@@ -21,7 +21,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
-export const AWS_RETRY = { maxAttempts: 5, retryMode: 'standard' } as const;
+/** `AWS_MAX_ATTEMPTS` (the SDK's own variable) still overrides the attempts, for tests and operators. */
+export const AWS_RETRY = { maxAttempts: Number(process.env.AWS_MAX_ATTEMPTS) || 5, retryMode: 'standard' } as const;
 export const AWS_TIMEOUTS = { connectionMs: 3_000, requestMs: 15_000, longPollRequestMs: 25_000 } as const;
 
 const handler = (requestMs: number) => new NodeHttpHandler({ connectionTimeout: AWS_TIMEOUTS.connectionMs, requestTimeout: requestMs });
