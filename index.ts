@@ -205,8 +205,8 @@ const TABLE_GRANTS: Record<'gateway' | 'worker', TableGrants> = {
     // Output pieces are appended (conditional PutItem) and read back in order (Query);
     // the watch reads the signals item (GetItem).
     outputs: { table: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem'] },
-    // Counts a tenant's running slots before a claim, adds and removes its slot, settles its charge (worker/src/fairness.ts).
-    tenants: { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
+    // Settles finished runs' charges with their tenant, in batches (worker/src/settlements.ts).
+    tenants: { table: ['dynamodb:UpdateItem'] },
   },
 };
 

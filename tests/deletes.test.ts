@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { startEmulators, type Emulators } from '@playground/local';
-import { MessageDeleter } from '../worker/src/deletes.ts';
+import { DELETE_GAP_MS, MessageDeleter } from '../worker/src/deletes.ts';
 
 let emulators: Emulators;
 let sqs: SQSClient;
@@ -48,14 +48,30 @@ describe('batched deletes', () => {
     expect(await left(queueUrl)).toBe(0);
   });
 
-  it('a lone delete does not wait for company', async () => {
+  it('a lone delete after a quiet spell does not wait for company', async () => {
     const { queueUrl, messages } = await received(2);
     const deleter = new MessageDeleter(sqs, queueUrl);
     await deleter.delete(messages[0]!.ReceiptHandle!);
     expect(deleter.calls).toBe(1);
     expect(await left(queueUrl)).toBe(1);
-    await deleter.delete(messages[1]!.ReceiptHandle!);
+  });
+
+  it('deletes that follow one another within the gap share the next call, and a drain sends what waits', async () => {
+    const { queueUrl, messages } = await received(6);
+    const deleter = new MessageDeleter(sqs, queueUrl);
+    // One after another, as runs end: the first leaves at once, the rest wait for the gap.
+    await deleter.delete(messages[0]!.ReceiptHandle!);
+    const rest = messages.slice(1, 5).map((m) => deleter.delete(m.ReceiptHandle!));
+    await Promise.all(rest);
     expect(deleter.calls).toBe(2);
+    expect(await left(queueUrl)).toBe(1);
+    // A drain does not wait out the gap.
+    const last = deleter.delete(messages[5]!.ReceiptHandle!);
+    const started = performance.now();
+    await deleter.drain();
+    await last;
+    expect(deleter.calls).toBe(3);
+    expect(performance.now() - started).toBeLessThan(DELETE_GAP_MS);
     expect(await left(queueUrl)).toBe(0);
   });
 

@@ -6,7 +6,8 @@
  * The gateway cannot see a run end (in the cloud, results go from the workers straight
  * to API Gateway, and there are several gateways), so it charges each run at accept
  * what it may use at most (its timeout) and the worker settles the difference when the
- * run ends: one atomic ADD on the tenant's item, beside removing its slot there. The
+ * run ends: an atomic ADD on the tenant's item, one write for the runs that ended on a
+ * worker within a quarter of a second (worker/src/settlements.ts). The
  * gateway reads the settlements only when its own estimate says a tenant is over
  * budget, at most once per `settleReadEveryMs` (100 ms) per tenant: a person typing never reaches
  * that, so it costs them no call; a flood of long runs is refused from memory.

@@ -73,9 +73,8 @@ export const TABLES = {
     ttlAttribute: 'ttl',
     indexes: [],
   },
-  // One small item per tenant (source address, see tenants.ts): the runs it holds slots
-  // for across the fleet (the workers' fair share) and what its finished runs really
-  // used against what the gateway charged (the budgets' settlement).
+  // One small item per tenant (source address, see tenants.ts): what its finished runs
+  // really used against what the gateway charged (the budgets' settlement).
   tenants: {
     name: 'tenants',
     hashKey: 'tenant',

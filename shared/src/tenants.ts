@@ -5,19 +5,14 @@
  * it can pick a fresh address per socket, so a per-address tenant would be free to
  * multiply. An IPv4-mapped IPv6 address is its IPv4 address.
  *
- * The tenants table holds one small item per tenant (TenantStore):
- * - `running`: a string set with one element per run holding a slot anywhere in the
- *   fleet, `<expiresAtMs>|<executionId>`: added at claim, deleted at the end. An element
- *   whose worker died is ignored once its expiry (claim + the run's timeout + slack)
- *   has passed, so a crash cannot penalise a tenant for long.
- * - `g_<gatewayId>` and `s_<connectionId>`: what finished runs really used minus what
- *   the gateway charged when it accepted them (ms, cumulative, usually negative), per
- *   gateway process and per socket. A gateway reads it only when its own estimate says
- *   the tenant is over budget (gateway/src/budgets.ts).
+ * The tenants table holds one small item per tenant (TenantStore): `g_<gatewayId>` and
+ * `s_<connectionId>`, what finished runs really used minus what the gateway charged when
+ * it accepted them (ms, cumulative, usually negative), per gateway process and per
+ * socket. Workers add to it in batches (worker/src/settlements.ts); a gateway reads it
+ * only when its own estimate says the tenant is over budget (gateway/src/budgets.ts).
  */
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isIPv4 } from 'node:net';
-import { ifConditionHolds } from './executions.ts';
 
 /**
  * The tenant of a source address: IPv4 as is, IPv6 by its /64 prefix. A caller whose
@@ -51,12 +46,15 @@ export interface Settlements {
   socket: number;
 }
 
-/** How long past its timeout a run's slot can still be held (start, publishing, the end). */
-export const RUNNING_SLACK_MS = 30_000;
-
 const gatewayAttr = (gateway: string) => `g_${gateway}`;
 const socketAttr = (connectionId: string) => `s_${connectionId}`;
 const TENANT_TTL_SECONDS = 24 * 3600;
+
+/** What finished runs of one tenant used beyond their charges (ms), per gateway and per socket. */
+export interface Adjustments {
+  gateways: Map<string, number>;
+  sockets: Map<string, number>;
+}
 
 export class TenantStore {
   readonly client: DynamoDBDocumentClient;
@@ -66,70 +64,26 @@ export class TenantStore {
     this.table = table;
   }
 
-  /** The element a run holds in `running` from its claim to its end. */
-  static slot(executionId: string, claimedAt: number, timeoutMs: number): string {
-    return `${claimedAt + timeoutMs + RUNNING_SLACK_MS}|${executionId}`;
-  }
-
-  /** How many runs of this tenant hold a slot anywhere now (elements not yet expired). */
-  async running(tenant: string, now: number): Promise<number> {
-    const out = await this.client.send(new GetCommand({ TableName: this.table, Key: { tenant }, ProjectionExpression: 'running' }));
-    const set = out.Item?.running as Set<string> | undefined;
-    let n = 0;
-    const expired = new Set<string>();
-    for (const element of set ?? []) {
-      if (Number(element.split('|')[0]) > now) n++;
-      else expired.add(element);
-    }
-    // A dead worker's slots: dropped, so the tenant counts as running nothing again
-    // (startedIfIdle needs the set gone). Best effort: the next read tries again.
-    if (expired.size > 0) {
-      this.client.send(new UpdateCommand({ TableName: this.table, Key: { tenant }, UpdateExpression: 'DELETE running :gone', ExpressionAttributeValues: { ':gone': expired } })).catch(() => {});
-    }
-    return n;
-  }
-
-  async started(tenant: string, slot: string, now: number): Promise<void> {
-    await this.client.send(new UpdateCommand({
-      TableName: this.table, Key: { tenant },
-      UpdateExpression: 'ADD running :slot SET #ttl = :ttl',
-      ExpressionAttributeNames: { '#ttl': 'ttl' },
-      ExpressionAttributeValues: { ':slot': new Set([slot]), ':ttl': Math.floor(now / 1000) + TENANT_TTL_SECONDS },
-    }));
-  }
-
   /**
-   * Adds a slot only if the tenant holds none (an absent set: DynamoDB removes a set
-   * with its last element). False when it holds one: it is not a quiet tenant after all.
+   * Adds finished runs' adjustments to the tenant's item: one atomic write for all of
+   * them, so a batch of runs settles at the cost of one.
    */
-  async startedIfIdle(tenant: string, slot: string, now: number): Promise<boolean> {
-    const out = await ifConditionHolds(this.client.send(new UpdateCommand({
-      TableName: this.table, Key: { tenant },
-      UpdateExpression: 'ADD running :slot SET #ttl = :ttl',
-      ConditionExpression: 'attribute_not_exists(running)',
-      ExpressionAttributeNames: { '#ttl': 'ttl' },
-      ExpressionAttributeValues: { ':slot': new Set([slot]), ':ttl': Math.floor(now / 1000) + TENANT_TTL_SECONDS },
-    })));
-    return out !== undefined;
-  }
-
-  /**
-   * A run gave its slot back: one write removes it from `running` and, for a run the
-   * gateway charged, adds what it used beyond (or, mostly, short of) the charge.
-   */
-  async ended(tenant: string, slot: string, now: number, settle?: { charge: Charge; connectionId: string; usedMs: number }): Promise<void> {
+  async settle(tenant: string, adjustments: Adjustments, now: number): Promise<void> {
     const names: Record<string, string> = { '#ttl': 'ttl' };
-    const values: Record<string, unknown> = { ':slot': new Set([slot]), ':ttl': Math.floor(now / 1000) + TENANT_TTL_SECONDS };
-    let add = '';
-    if (settle) {
-      names['#g'] = gatewayAttr(settle.charge.gateway);
-      names['#s'] = socketAttr(settle.connectionId);
-      values[':adj'] = Math.round(settle.usedMs - settle.charge.ms);
-      add = ' ADD #g :adj, #s :adj';
-    }
+    const values: Record<string, unknown> = { ':ttl': Math.floor(now / 1000) + TENANT_TTL_SECONDS };
+    const adds: string[] = [];
+    const add = (attr: string, ms: number) => {
+      const i = adds.length;
+      names[`#a${i}`] = attr;
+      values[`:a${i}`] = Math.round(ms);
+      adds.push(`#a${i} :a${i}`);
+    };
+    for (const [gateway, ms] of adjustments.gateways) add(gatewayAttr(gateway), ms);
+    for (const [connectionId, ms] of adjustments.sockets) add(socketAttr(connectionId), ms);
+    if (adds.length === 0) return;
     await this.client.send(new UpdateCommand({
       TableName: this.table, Key: { tenant },
-      UpdateExpression: `DELETE running :slot SET #ttl = :ttl${add}`,
+      UpdateExpression: `SET #ttl = :ttl ADD ${adds.join(', ')}`,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     }));

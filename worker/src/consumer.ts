@@ -18,7 +18,9 @@ import { processMessage, type ExecutionDeps, type MessageOutcome } from './execu
 import { Recovery } from './recovery.ts';
 import { MessageDeleter } from './deletes.ts';
 import { Fairness, type FairnessOptions } from './fairness.ts';
+import { Settlements } from './settlements.ts';
 import { TenantStore } from '@playground/shared/tenants';
+import { decodeQueueMessage } from '@playground/shared/queue';
 
 export interface WorkerOptions {
   store: StoreConfig;
@@ -45,6 +47,8 @@ export class Worker {
   readonly #delivery: Delivery;
   readonly #deps: ExecutionDeps;
   readonly #recovery: Recovery;
+  readonly #deletes: MessageDeleter;
+  readonly #settlements: Settlements;
   readonly #inFlight = new Set<Promise<void>>();
   readonly #receiving = new AbortController();
   #slotFreed: (() => void) | undefined;
@@ -61,14 +65,15 @@ export class Worker {
     this.#dynamo = dynamoDocumentClient(region);
     this.#delivery = new Delivery(options.managementEndpoint, region);
     const deletes = new MessageDeleter(this.#sqs, options.store.queueUrl);
+    this.#deletes = deletes;
+    this.#settlements = new Settlements(new TenantStore(this.#dynamo, options.store.tenantsTable), options.log);
     this.#deps = {
       sqs: this.#sqs,
       queueUrl: options.store.queueUrl,
       deletes,
       fairness: new Fairness({
-        tenants: new TenantStore(this.#dynamo, options.store.tenantsTable),
-        sqs: this.#sqs, queueUrl: options.store.queueUrl, deletes, log: options.log,
-        slots: () => ({ concurrency: options.concurrency }),
+        sqs: this.#sqs, queueUrl: options.store.queueUrl, deletes, settlements: this.#settlements, log: options.log,
+        concurrency: options.concurrency,
         ...(options.fairness ? { options: options.fairness } : {}),
       }),
       executions: new ExecutionStore(this.#dynamo, options.store.executionsTable, options.store.outputsTable),
@@ -128,12 +133,15 @@ export class Worker {
         backoffMs = Math.min(backoffMs * 2, 5000);
         continue;
       }
-      for (const message of messages) this.#start(message);
+      // Decoded once here: the share rule looks at the whole receive before it admits any.
+      const bodies = messages.map((m) => decodeQueueMessage(m.Body));
+      this.#deps.fairness?.noteReceived(bodies.map((b) => b?.run?.tenant));
+      messages.forEach((message, i) => this.#start(message, bodies[i]));
     }
   }
 
-  #start(message: Message): void {
-    const task = processMessage(this.#deps, message)
+  #start(message: Message, body: ReturnType<typeof decodeQueueMessage>): void {
+    const task = processMessage(this.#deps, message, body)
       .then((outcome) => this.#o.onMessage?.(outcome))
       .catch((err: unknown) => {
         // The message stays in the queue and comes back after its visibility timeout.
@@ -158,6 +166,8 @@ export class Worker {
         await this.#loop;
         await Promise.allSettled([...this.#inFlight]);
       } finally {
+        // Handled messages' deletes and runs' settlements still waiting for company.
+        await Promise.allSettled([this.#deletes.drain(), this.#settlements.drain()]);
         try {
           await this.#o.sandbox.close();
         } finally {

@@ -1,10 +1,16 @@
 /**
- * Deletes handled messages together: every delete asked for in one turn of the event
- * loop leaves as one DeleteMessageBatch of up to ten. Under load several runs end in
- * the same turn, and SQS bills per request.
+ * Deletes handled messages together, as DeleteMessageBatch calls of up to ten, at most
+ * one every `DELETE_GAP_MS`: a delete after a quiet spell leaves at once, those that
+ * follow within the gap share the next call. SQS bills per request, and runs ending one
+ * after another otherwise pay a delete each. Nobody waits for a delete (the run's
+ * result is written and posted first); a delete lost with its worker only lets the
+ * message come back after its visibility timeout, when the claim turns it away.
  */
 import { DeleteMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { TurnBatches } from './turn-batches.ts';
+
+/** The least time between two delete calls of one worker. */
+export const DELETE_GAP_MS = 200;
 
 export class MessageDeleter {
   readonly #batches: TurnBatches<string>;
@@ -18,6 +24,7 @@ export class MessageDeleter {
       refused: 'SQS did not delete the message',
       // SQS's most entries per batch call.
       maxEntries: 10,
+      minGapMs: DELETE_GAP_MS,
     });
   }
 
@@ -29,5 +36,10 @@ export class MessageDeleter {
   /** Resolves once SQS has deleted the message; rejects, naming SQS's reason, if it did not. */
   delete(receiptHandle: string): Promise<void> {
     return this.#batches.add(receiptHandle);
+  }
+
+  /** Sends the deletes still waiting and waits for every call to answer (a worker's drain). */
+  drain(): Promise<void> {
+    return this.#batches.drain();
   }
 }

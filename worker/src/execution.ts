@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { LIMITS, type ResultMessage, type Timing } from '@playground/shared';
 import { isFinal, type ExecutionItem, type ExecutionStore } from '@playground/shared/executions';
 import type { ConnectionStore } from '@playground/shared/connections';
-import { decodeQueueMessage } from '@playground/shared/queue';
+import { decodeQueueMessage, type QueueMessage } from '@playground/shared/queue';
 import type { Delivery } from '@playground/shared/delivery';
 import type { Sandbox, SandboxOutcome } from './sandbox/types.ts';
 import { Publisher, type StopReason } from './publisher.ts';
@@ -53,18 +53,26 @@ async function resend(deps: ExecutionDeps, item: ExecutionItem): Promise<void> {
   await deps.delivery.postAll(item.connectionId, await deps.executions.storedEvents(item)).catch(() => 'gone' as const);
 }
 
-export async function processMessage(deps: ExecutionDeps, message: Message): Promise<MessageOutcome> {
-  const body = decodeQueueMessage(message.Body);
+/**
+ * Deletes a handled message, not waited for: the slot is free as soon as the result is
+ * written, and deletes leave in batches (deletes.ts). One that fails only lets the
+ * message come back after its visibility timeout, and the claim turns it away.
+ */
+function deleteHandled(deps: ExecutionDeps, message: Message, executionId?: string): void {
+  deps.deletes.delete(message.ReceiptHandle!).catch((err: unknown) => deps.log.warn({ err, executionId, messageId: message.MessageId }, 'could not delete a handled message; it comes back once and is turned away'));
+}
+
+export async function processMessage(deps: ExecutionDeps, message: Message, body: QueueMessage | undefined = decodeQueueMessage(message.Body)): Promise<MessageOutcome> {
   if (!body) {
     // Not ours: keeping it would only send it to the dead-letter queue three receives later.
     deps.log.warn({ messageId: message.MessageId }, 'dropping a message that is not an execution');
-    await deps.deletes.delete(message.ReceiptHandle!);
+    deleteHandled(deps, message);
     return 'invalid';
   }
   // A run whose tenant is over its share waits its turn; messages without a tenant (from
   // before it was added) start in queue order.
   const tenant = body.run?.tenant;
-  const ticket = deps.fairness ? await deps.fairness.admit(message, tenant, body.run && { executionId: body.executionId, timeoutMs: body.run.timeoutMs }) : undefined;
+  const ticket = deps.fairness ? await deps.fairness.admit(message, tenant) : undefined;
   if (ticket === 'deferred') return 'deferred';
   try {
     const item = await deps.executions.claim(body.executionId, deps.owner, Date.now(), deps.timing.leaseMs, body.run);
@@ -72,7 +80,7 @@ export async function processMessage(deps: ExecutionDeps, message: Message): Pro
     const held = item.tenant ?? tenant;
     if (!ticket || !held) return await runClaimed(deps, message, item);
     return await ticket.hold(
-      { tenant: held, executionId: item.executionId, timeoutMs: item.timeoutMs, connectionId: item.ownerConnectionId, ...(item.charge ? { charge: item.charge } : {}) },
+      { tenant: held, connectionId: item.ownerConnectionId, ...(item.charge ? { charge: item.charge } : {}) },
       (done) => runClaimed(deps, message, item, done),
     );
   } finally {
@@ -88,7 +96,7 @@ async function settleUnclaimed(deps: ExecutionDeps, message: Message, executionI
     // A worker that died between writing the result and posting it leaves its message
     // behind; sending the stored messages again closes that gap.
     if (current) await resend(deps, current);
-    await deps.deletes.delete(message.ReceiptHandle!);
+    deleteHandled(deps, message, executionId);
     return 'duplicate';
   }
   // Another worker holds a live lease: look again when it would have expired.
@@ -170,7 +178,7 @@ async function runClaimed(deps: ExecutionDeps, message: Message, item: Execution
     log.warn('final status already written elsewhere');
     return 'lease_lost';
   }
-  await deps.deletes.delete(message.ReceiptHandle!);
+  deleteHandled(deps, message, executionId);
   log.info({ status: stopReason === 'cancelled' ? 'cancelled' : outcome.status, wallMs: outcome.wallMs }, 'execution finished');
   return 'finished';
 }

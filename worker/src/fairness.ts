@@ -1,16 +1,25 @@
 /**
- * Fair order across the fleet: before a worker claims a run, it asks whether the run's
- * tenant (its source address, shared/src/tenants.ts) may take one of this worker's free
- * slots; if not, the run is put back for a few seconds so other tenants' runs go first.
+ * Fair order: before a worker claims a run, it asks whether the run's tenant (its source
+ * address, shared/src/tenants.ts) may take one of this worker's free slots; if not, the
+ * run is put back for a few seconds so other tenants' runs go first.
  *
- * The share rule (`mayStart`), with the tenant's runs counted fleet-wide in its
- * tenants-table item (a slot added at claim, removed at the end):
- * - a tenant holds at most `maxRunningPerTenant` slots of the fleet at once;
- * - the last `reservedSlots` free slots of each worker go only to tenants that hold
- *   none: however many noisy tenants there are, every worker keeps a slot for a quiet
- *   one, so a hello world waits for a free slot, not for a 30 s run to end.
- * Noisy tenants still progress: they share the other slots, and their deferred runs
- * come back (in their turn, not first).
+ * The share rule (`mayStart`), on what this worker knows, with no store call:
+ * - a tenant holds at most `maxRunningPerTenant` of this worker's slots (by default half
+ *   of them). Every worker applies it, so a tenant holds at most that share of the
+ *   fleet, however large the fleet;
+ * - the last `reservedSlots` free slots of each worker go only to a *quiet* tenant: one
+ *   that holds none of this worker's slots and is not crowding the queue, i.e. not seen
+ *   with two runs in one receive and not put back for its share lately. However many
+ *   noisy tenants there are, every worker keeps a slot for a quiet one, so a hello world
+ *   waits for a free slot, not for a 30 s run to end.
+ * Noisy tenants still progress: they share the other slots, and their deferred runs come
+ * back (in their turn, not first).
+ *
+ * Why local: an earlier version counted each tenant's slots fleet-wide in the tenants
+ * table, three requests per run (read, add, remove) to keep an absolute cap, and a
+ * flood's first run from each new address still looked quiet there. Per-worker shares
+ * bound the fleet-wide share the same way at no cost, and a flood shows itself in what a
+ * worker receives (several runs of one tenant at once) before it holds any slot.
  *
  * Deferring re-sends the message with a delay and deletes the received copy, instead of
  * changing its visibility: every receive counts towards the queue's maxReceiveCount, so
@@ -25,49 +34,57 @@
  * which fair queues do not.
  */
 import { ChangeMessageVisibilityCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
-import { Requeuer } from './requeues.ts';
 import type { Logger } from 'pino';
-import { TenantStore, type Charge } from '@playground/shared/tenants';
+import { Requeuer } from './requeues.ts';
 import type { MessageDeleter } from './deletes.ts';
+import type { Settlements } from './settlements.ts';
+import type { Charge } from '@playground/shared/tenants';
 
 export interface FairnessOptions {
-  /** The most slots one tenant holds across the fleet at once. */
-  maxRunningPerTenant: number;
-  /** Free slots of each worker kept for tenants that hold none. */
+  /** The most slots of one worker one tenant holds at once; absent: half the worker's slots (at least 1). */
+  maxRunningPerTenant?: number;
+  /** Free slots of each worker kept for quiet tenants. */
   reservedSlots: number;
   /** How long a deferred run stays out of sight; a run over its share waits longer than one that only found no free slot. */
   deferSeconds: number;
   /**
-   * False: runs start in queue order and no count is read or kept (FAIR_SHARE=off), for
-   * a stack whose one address stands for many users; charges are still settled.
+   * False: runs start in queue order (FAIR_SHARE=off), for a stack whose one address
+   * stands for many users; charges are still settled.
    */
   enabled: boolean;
 }
 
 export const DEFAULT_FAIRNESS: FairnessOptions = {
-  maxRunningPerTenant: 4,
   reservedSlots: 1,
   deferSeconds: 5,
   enabled: true,
 };
 
+/** A tenant's default share of a worker's slots: half, at least one. */
+export const defaultMaxRunning = (concurrency: number): number => Math.max(1, Math.floor(concurrency / 2));
+
 /** Deferred for want of a free slot here (not for its share): back soon. */
 const NO_SLOT_DEFER_SECONDS = 1;
 
+/** How long a tenant seen crowding the queue stays out of the reserved slots. */
+export const CROWDED_MS = 30_000;
+
 export interface ShareInput {
-  /** Runs of the tenant holding a slot anywhere now (not this one). */
+  /** Runs of the tenant holding a slot of this worker now (not this one). */
   tenantRunning: number;
   /** Slots of this worker that stay free if this run takes one. */
   freeAfter: number;
+  /** The tenant was seen crowding the queue lately (several runs at once, or over its share). */
+  crowded: boolean;
   maxRunningPerTenant: number;
   reservedSlots: number;
 }
 
 /** The share rule: may this run take a slot of this worker now? */
-export function mayStart({ tenantRunning, freeAfter, maxRunningPerTenant, reservedSlots }: ShareInput): boolean {
+export function mayStart({ tenantRunning, freeAfter, crowded, maxRunningPerTenant, reservedSlots }: ShareInput): boolean {
   if (freeAfter < 0) return false;
   if (tenantRunning >= maxRunningPerTenant) return false;
-  if (tenantRunning > 0 && freeAfter < reservedSlots) return false;
+  if (freeAfter < reservedSlots && (tenantRunning > 0 || crowded)) return false;
   return true;
 }
 
@@ -85,115 +102,102 @@ export function deferDelaySeconds(deferSeconds: number, recentDeferrals: number,
 }
 
 export interface FairnessDeps {
-  tenants: TenantStore;
   sqs: SQSClient;
   queueUrl: string;
   deletes: MessageDeleter;
+  /** Where finished runs' charges are settled (batched). */
+  settlements: Settlements;
   log: Logger;
   /** Slots of this worker in all. */
-  slots: () => { concurrency: number };
+  concurrency: number;
   options?: Partial<FairnessOptions>;
   now?: () => number;
 }
 
-/** What a run that ends tells its tenant's item. */
+/** What a run that ends settles with its tenant. */
 export interface Held {
   tenant: string;
-  executionId: string;
-  timeoutMs: number;
   connectionId: string;
   charge?: Charge;
 }
 
 /** A slot of this worker promised to a run: hold it while running, release it in any case. */
 export interface Ticket {
-  /** Present when the slot was a reserved one, already added to the tenant's count. */
-  slot?: { slot: string; at: number };
   hold<T>(held: Held, run: (sandboxDone: (outcome: { status: string }) => void) => Promise<T>): Promise<T>;
   release(): void;
 }
 
 export class Fairness {
-  readonly options: FairnessOptions;
+  readonly options: Required<FairnessOptions>;
   readonly #d: FairnessDeps;
   readonly #now: () => number;
-  /** Tenants found over their share, not read again until then (a flood costs one read per tenant per moment). */
-  readonly #over = new Map<string, number>();
-  /**
-   * Slots of this worker promised to runs, per tenant and in all. Decided and counted
-   * in one synchronous step after the read, so a batch of one tenant's messages cannot
-   * all pass on the same stale count (the fleet-wide count lags by a write).
-   */
+  /** Slots of this worker promised to runs, per tenant and in all. */
   readonly #local = new Map<string, number>();
   #promised = 0;
+  /** Tenants seen crowding the queue, until when. */
+  readonly #crowded = new Map<string, number>();
   /** When this worker deferred each tenant's runs lately: a flood is spread out more. */
   readonly #deferrals = new Map<string, number[]>();
   readonly #requeues: Requeuer;
 
   constructor(deps: FairnessDeps) {
     this.#d = deps;
-    this.options = { ...DEFAULT_FAIRNESS, ...deps.options };
+    const options = { ...DEFAULT_FAIRNESS, ...deps.options };
+    this.options = { ...options, maxRunningPerTenant: options.maxRunningPerTenant ?? defaultMaxRunning(deps.concurrency) };
     this.#now = deps.now ?? Date.now;
     this.#requeues = new Requeuer(deps.sqs, deps.queueUrl);
     const { maxRunningPerTenant, reservedSlots, deferSeconds } = this.options;
-    if (!(Number.isInteger(maxRunningPerTenant) && maxRunningPerTenant >= 1)) throw new Error(`maxRunningPerTenant must be a whole number >= 1, got ${maxRunningPerTenant}.`);
-    if (!(Number.isInteger(reservedSlots) && reservedSlots >= 0)) throw new Error(`reservedSlots must be a whole number >= 0, got ${reservedSlots}.`);
-    if (!(Number.isInteger(deferSeconds) && deferSeconds >= 0 && deferSeconds <= 900)) throw new Error(`deferSeconds must be a whole number from 0 to 900, got ${deferSeconds}.`);
+    if (!(Number.isInteger(maxRunningPerTenant) && maxRunningPerTenant >= 1)) throw new Error(`maxRunningPerTenant must be a whole number >= 1, got ${maxRunningPerTenant} (FAIR_MAX_RUNNING_PER_TENANT).`);
+    if (!(Number.isInteger(reservedSlots) && reservedSlots >= 0)) throw new Error(`reservedSlots must be a whole number >= 0, got ${reservedSlots} (FAIR_RESERVED_SLOTS).`);
+    if (!(Number.isInteger(deferSeconds) && deferSeconds >= 0 && deferSeconds <= 900)) throw new Error(`deferSeconds must be a whole number from 0 to 900, got ${deferSeconds} (FAIR_DEFER_SECONDS).`);
   }
 
   /**
-   * A ticket for a slot, or 'deferred' when the run was put back for later (its tenant
-   * is over its share); the caller then leaves the message. A failure to read the count
-   * lets the run start: fairness must not stop the service.
+   * What one receive brought, before any of it is admitted: a tenant with two or more
+   * runs in it is crowding the queue (a person runs one thing at a time).
    */
-  async admit(message: Message, tenant: string | undefined, run?: { executionId: string; timeoutMs: number }): Promise<Ticket | 'deferred'> {
+  noteReceived(tenants: ReadonlyArray<string | undefined>): void {
+    const seen = new Map<string, number>();
+    for (const t of tenants) if (t) seen.set(t, (seen.get(t) ?? 0) + 1);
+    const until = this.#now() + CROWDED_MS;
+    for (const [t, n] of seen) if (n > 1) this.#crowded.set(t, until);
+  }
+
+  /** Whether the tenant was seen crowding the queue lately. */
+  crowded(tenant: string): boolean {
+    const until = this.#crowded.get(tenant);
+    if (until === undefined) return false;
+    if (until > this.#now()) return true;
+    this.#crowded.delete(tenant);
+    return false;
+  }
+
+  /**
+   * A ticket for a slot, or 'deferred' when the run was put back for later; the caller
+   * then leaves the message.
+   */
+  async admit(message: Message, tenant: string | undefined): Promise<Ticket | 'deferred'> {
+    const key = tenant ?? '';
+    if (!this.options.enabled) return this.#promise(key);
     // A message received before is a retry (its sandbox died) or a takeover: it was
     // admitted once, and a copy would start its receive count again, so a run that
     // crashes every time would never reach the dead-letter queue. It runs.
     // Without a free slot here, it goes back by visibility, which counts as a receive.
-    if (!this.options.enabled) return this.#promise(tenant ?? '');
     if (Number(message.Attributes?.ApproximateReceiveCount ?? 1) > 1) {
-      if (this.#d.slots().concurrency - this.#promised > 0) return this.#promise(tenant ?? '');
+      if (this.#d.concurrency - this.#promised > 0) return this.#promise(key);
       await this.#d.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.#d.queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: NO_SLOT_DEFER_SECONDS }))
         .catch((err: unknown) => this.#d.log.warn({ err, tenant }, 'could not put back a retried run; it returns after its visibility timeout'));
       return 'deferred';
     }
     const now = this.#now();
-    const key = tenant ?? '';
-    const overUntil = tenant ? this.#over.get(tenant) : undefined;
-    let shareSpent = overUntil !== undefined && overUntil > now;
-    if (!shareSpent) {
-      if (tenant) this.#over.delete(tenant);
-      let fleet = 0;
-      try {
-        // A message from before tenants were added counts on this worker's slots only.
-        if (tenant) fleet = await this.#d.tenants.running(tenant, now);
-      } catch (err) {
-        this.#d.log.warn({ err, tenant }, 'could not count the tenant\'s running slots; counting this worker\'s only');
-      }
-      // From here to the promise, no await: the decision and the count move together.
-      const freeAfter = this.#d.slots().concurrency - this.#promised - 1;
-      const tenantRunning = tenant ? Math.max(fleet, this.#local.get(key) ?? 0) : 0;
-      if (mayStart({ tenantRunning, freeAfter, ...this.options })) {
-        const reserved = tenant !== undefined && run !== undefined && freeAfter < this.options.reservedSlots;
-        if (!reserved) return this.#promise(key);
-        // A reserved slot goes only to a tenant running nothing, which the count read
-        // above may not show yet (another worker admitted it a moment ago): its slot is
-        // added only if the tenant has none, atomically, so two workers cannot both
-        // hand their reserved slot to a flood's first runs.
-        const ticket = this.#promise(key, { slot: TenantStore.slot(run.executionId, now, run.timeoutMs), at: now });
-        const idle = await this.#d.tenants.startedIfIdle(tenant, ticket.slot!.slot, now).catch((err: unknown) => {
-          this.#d.log.warn({ err, tenant }, 'could not take a reserved slot atomically; taking it');
-          return true;
-        });
-        if (idle) return ticket;
-        ticket.release();
-      }
-      shareSpent = freeAfter >= 0;
-      // A short memory: slots free up as runs end, and other workers' counts move.
-      if (shareSpent && tenant) this.#over.set(tenant, now + 1000);
-    }
-    const delay = shareSpent ? deferDelaySeconds(this.options.deferSeconds, this.#deferred(tenant ?? '', now), Math.random()) : NO_SLOT_DEFER_SECONDS;
+    const freeAfter = this.#d.concurrency - this.#promised - 1;
+    // A message from before tenants were added counts on nothing but free slots.
+    const tenantRunning = tenant ? this.#local.get(key) ?? 0 : 0;
+    const crowded = tenant ? this.crowded(tenant) : false;
+    if (mayStart({ tenantRunning, freeAfter, crowded, ...this.options })) return this.#promise(key);
+    const shareSpent = freeAfter >= 0;
+    if (shareSpent && tenant) this.#crowded.set(tenant, now + CROWDED_MS);
+    const delay = shareSpent ? deferDelaySeconds(this.options.deferSeconds, this.#deferred(key, now), Math.random()) : NO_SLOT_DEFER_SECONDS;
     try {
       await this.#requeues.send(message.Body!, delay, tenant);
     } catch (err) {
@@ -224,59 +228,46 @@ export class Fairness {
     recent.push(now);
     this.#deferrals.set(tenant, recent);
     if (this.#deferrals.size > 1000) for (const [t, times] of this.#deferrals) if (times.every((at) => at <= now - 10_000)) this.#deferrals.delete(t);
+    if (this.#crowded.size > 1000) for (const [t, until] of this.#crowded) if (until <= now) this.#crowded.delete(t);
     return recent.length;
   }
 
-  #promise(tenant: string, slot?: { slot: string; at: number }): Ticket {
+  #promise(tenant: string): Ticket {
     this.#local.set(tenant, (this.#local.get(tenant) ?? 0) + 1);
     this.#promised++;
     let released = false;
-    return {
-      ...(slot ? { slot } : {}),
-      hold: (held, run) => this.#hold(held, run, slot),
-      release: () => {
-        if (released) return;
-        released = true;
-        this.#promised--;
-        const n = (this.#local.get(tenant) ?? 1) - 1;
-        if (n <= 0) this.#local.delete(tenant);
-        else this.#local.set(tenant, n);
-      },
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.#promised--;
+      const n = (this.#local.get(tenant) ?? 1) - 1;
+      if (n <= 0) this.#local.delete(tenant);
+      else this.#local.set(tenant, n);
     };
+    return { hold: (held, run) => this.#hold(held, run, release), release };
   }
 
   /**
-   * Holds a slot in the tenant's fleet-wide count from the claim until the sandbox is
-   * done (not until the result is delivered: the tenant's next run must not find this
-   * one still counted), and settles the gateway's charge with the wall time the slot was
-   * held. A run whose sandbox died is not settled: it is retried, and settled where it ends.
+   * Holds the slot from the claim until the sandbox is done (not until the result is
+   * delivered: the tenant's next run must not find this one still counted), and settles
+   * the gateway's charge with the wall time the slot was held. A run whose sandbox died
+   * is not settled: it is retried, and settled where it ends.
    */
-  async #hold<T>(held: Held, run: (sandboxDone: (outcome: { status: string }) => void) => Promise<T>, taken?: { slot: string; at: number }): Promise<T> {
-    const { tenants, log } = this.#d;
-    // A reserved slot was added to the count at admission already.
-    const claimedAt = taken?.at ?? this.#now();
-    const slot = taken?.slot ?? TenantStore.slot(held.executionId, claimedAt, held.timeoutMs);
-    const started = taken || !this.options.enabled ? Promise.resolve(!!taken) : tenants.started(held.tenant, slot, claimedAt).then(() => true, (err: unknown) => {
-      log.warn({ err, tenant: held.tenant }, 'could not count a running slot');
-      return false;
-    });
-    let ended: Promise<void> | undefined;
+  async #hold<T>(held: Held, run: (sandboxDone: (outcome: { status: string }) => void) => Promise<T>, release: () => void): Promise<T> {
+    const claimedAt = this.#now();
+    let ended = false;
     const end = (status: string | undefined) => {
-      ended ??= (async () => {
-        const endedAt = this.#now();
-        const settle = status !== undefined && status !== 'crashed' && held.charge
-          ? { charge: held.charge, connectionId: held.connectionId, usedMs: endedAt - claimedAt }
-          : undefined;
-        if ((await started) || settle) {
-          await tenants.ended(held.tenant, slot, endedAt, settle).catch((err: unknown) => log.warn({ err, tenant: held.tenant }, 'could not give back a running slot; it expires on its own'));
-        }
-      })();
+      if (ended) return;
+      ended = true;
+      release();
+      if (status !== undefined && status !== 'crashed' && held.charge) {
+        this.#d.settlements.add(held.tenant, held.charge, held.connectionId, this.#now() - claimedAt);
+      }
     };
     try {
       return await run((outcome) => end(outcome.status));
     } finally {
       end(undefined);
-      await ended;
     }
   }
 }

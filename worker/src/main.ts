@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     sweepEveryMs: readInt(env, 'SWEEP_EVERY_MS', 30_000, 100, 3_600_000),
     strandedAfterMs: readInt(env, 'STRANDED_AFTER_MS', 60_000, 100, 3_600_000),
     fairness: {
-      maxRunningPerTenant: readInt(env, 'FAIR_MAX_RUNNING_PER_TENANT', DEFAULT_FAIRNESS.maxRunningPerTenant, 1, 100_000),
+      ...(env.FAIR_MAX_RUNNING_PER_TENANT ? { maxRunningPerTenant: readInt(env, 'FAIR_MAX_RUNNING_PER_TENANT', 1, 1, 100_000) } : {}),
       reservedSlots: readInt(env, 'FAIR_RESERVED_SLOTS', DEFAULT_FAIRNESS.reservedSlots, 0, 64),
       deferSeconds: readInt(env, 'FAIR_DEFER_SECONDS', DEFAULT_FAIRNESS.deferSeconds, 0, 900),
       enabled: readOnOff(env, 'FAIR_SHARE', DEFAULT_FAIRNESS.enabled),

@@ -1,8 +1,12 @@
 /**
  * SQS batch calls for what one turn of the event loop asks for: every entry added in a
  * turn leaves at its end, in calls of up to `maxEntries` (and `maxBytes`), and each
- * caller learns how its own entry fared. Nothing waits for company: a lone entry leaves
- * at the end of the turn it was added in. Deletes and deferred sends both use it.
+ * caller learns how its own entry fared. Deletes and deferred sends both use it.
+ *
+ * With `minGapMs`, batches leave at most that often: an entry after a quiet spell still
+ * leaves at the end of its turn, but entries that follow within the gap wait for it (or
+ * for a full batch) and leave together. Deletes use this: nobody waits for a delete, and
+ * runs ending one after another share a call instead of paying one each.
  */
 
 /** What a batch call says of the entries it did not take (SQS's `Failed`). */
@@ -24,12 +28,17 @@ export interface TurnBatchOptions<T> {
   maxEntries: number;
   maxBytes?: number;
   sizeOf?: (entry: T) => number;
+  /** The least time between two batch calls (default 0: each turn's entries leave at its end). */
+  minGapMs?: number;
 }
 
 export class TurnBatches<T> {
   readonly #o: TurnBatchOptions<T>;
   #pending: Array<Pending<T>> = [];
   #scheduled = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #lastFlushAt = -Infinity;
+  readonly #sending = new Set<Promise<void>>();
   /** Batch calls made so far (for tests and metrics). */
   calls = 0;
 
@@ -41,14 +50,33 @@ export class TurnBatches<T> {
   add(entry: T): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#pending.push({ entry, resolve, reject });
+      const full = this.#pending.length >= this.#o.maxEntries;
+      if (full && this.#timer) {
+        // A full batch does not wait out the gap.
+        clearTimeout(this.#timer);
+        this.#timer = undefined;
+        this.#scheduled = false;
+      }
       if (this.#scheduled) return;
       this.#scheduled = true;
-      setImmediate(() => this.#flush());
+      const wait = full ? 0 : this.#lastFlushAt + (this.#o.minGapMs ?? 0) - performance.now();
+      if (wait <= 0) setImmediate(() => this.#flush());
+      else this.#timer = setTimeout(() => this.#flush(), wait);
     });
+  }
+
+  /** Sends what waits now and resolves when every call made so far has answered (for a drain). */
+  async drain(): Promise<void> {
+    if (this.#timer) clearTimeout(this.#timer);
+    if (this.#scheduled) this.#flush();
+    await Promise.allSettled([...this.#sending]);
   }
 
   #flush(): void {
     this.#scheduled = false;
+    this.#timer = undefined;
+    if (this.#pending.length === 0) return;
+    this.#lastFlushAt = performance.now();
     const all = this.#pending;
     this.#pending = [];
     const { maxEntries, maxBytes = Infinity, sizeOf = () => 0 } = this.#o;
@@ -57,14 +85,19 @@ export class TurnBatches<T> {
     for (const pending of all) {
       const size = sizeOf(pending.entry);
       if (batch.length === maxEntries || (batch.length > 0 && bytes + size > maxBytes)) {
-        void this.#send(batch);
+        this.#track(this.#send(batch));
         batch = [];
         bytes = 0;
       }
       batch.push(pending);
       bytes += size;
     }
-    if (batch.length > 0) void this.#send(batch);
+    if (batch.length > 0) this.#track(this.#send(batch));
+  }
+
+  #track(sending: Promise<void>): void {
+    this.#sending.add(sending);
+    void sending.finally(() => this.#sending.delete(sending));
   }
 
   async #send(batch: Array<Pending<T>>): Promise<void> {
