@@ -5,7 +5,9 @@
  * (see ExecutionStore.claim). The table stays the one source of truth once the row
  * exists: it carries the current connection after a `resume`, the cancel flag, the seq.
  */
-import type { Language } from './protocol.ts';
+import { Type } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { Language } from './protocol.ts';
 import type { ExecutionItem } from './executions.ts';
 
 /** The fields of an execution row that the gateway fixes when it accepts a run. */
@@ -53,22 +55,42 @@ export function queueMessageFor(item: Pick<ExecutionItem, 'executionId' | 'creat
  */
 export const messageGroupOf = (run: Pick<QueuedRun, 'tenant'> | undefined): string | undefined => run?.tenant;
 
-const LANGUAGES: ReadonlySet<unknown> = new Set<Language>(['javascript', 'typescript']);
+/**
+ * The message's schemas, checked when a worker decodes it (compiled once). The run is
+ * checked on its own: a message whose run is malformed still names its execution, and
+ * the claim then works from the row alone. Tenant and charge are optional: messages
+ * from before them run without fairness or settlement, and a malformed charge is dropped.
+ */
+export const QueueMessageSchema = Type.Object({
+  executionId: Type.String({ minLength: 1 }),
+  enqueuedAt: Type.Number(),
+  run: Type.Optional(Type.Unknown()),
+});
+export const ChargeSchema = Type.Object({ gateway: Type.String(), ms: Type.Number() });
+export const QueuedRunSchema = Type.Object({
+  tokenHash: Type.String(),
+  connectionId: Type.String(),
+  language: Language,
+  code: Type.String(),
+  stdin: Type.String(),
+  timeoutMs: Type.Number(),
+  memoryMb: Type.Number(),
+  createdAt: Type.Number(),
+  tenant: Type.Optional(Type.String()),
+  charge: Type.Optional(Type.Unknown()),
+});
+const messageCheck = TypeCompiler.Compile(QueueMessageSchema);
+const runCheck = TypeCompiler.Compile(QueuedRunSchema);
+const chargeCheck = TypeCompiler.Compile(ChargeSchema);
 
 function decodeRun(value: unknown): QueuedRun | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const r = value as Record<string, unknown>;
-  const strings = ['tokenHash', 'connectionId', 'code', 'stdin'].every((k) => typeof r[k] === 'string');
-  const numbers = ['timeoutMs', 'memoryMb', 'createdAt'].every((k) => Number.isFinite(r[k]));
-  if (!strings || !numbers || !LANGUAGES.has(r.language)) return undefined;
-  // Tenant and charge are optional: messages from before them run without fairness or settlement.
-  const charge = r.charge as Record<string, unknown> | undefined;
-  const chargeOk = typeof charge === 'object' && charge !== null && typeof charge.gateway === 'string' && Number.isFinite(charge.ms);
+  if (!runCheck.Check(value)) return undefined;
+  const { tenant, charge, ...run } = value;
   return {
-    tokenHash: r.tokenHash as string, connectionId: r.connectionId as string, language: r.language as Language,
-    code: r.code as string, stdin: r.stdin as string, timeoutMs: r.timeoutMs as number, memoryMb: r.memoryMb as number, createdAt: r.createdAt as number,
-    ...(typeof r.tenant === 'string' && r.tenant ? { tenant: r.tenant } : {}),
-    ...(chargeOk ? { charge: { gateway: charge.gateway as string, ms: charge.ms as number } } : {}),
+    tokenHash: run.tokenHash, connectionId: run.connectionId, language: run.language, code: run.code, stdin: run.stdin,
+    timeoutMs: run.timeoutMs, memoryMb: run.memoryMb, createdAt: run.createdAt,
+    ...(tenant ? { tenant } : {}),
+    ...(chargeCheck.Check(charge) ? { charge: { gateway: charge.gateway, ms: charge.ms } } : {}),
   };
 }
 
@@ -78,14 +100,13 @@ function decodeRun(value: unknown): QueuedRun | undefined {
  */
 export function decodeQueueMessage(body: string | undefined): QueueMessage | undefined {
   if (!body) return undefined;
+  let value: unknown;
   try {
-    const value = JSON.parse(body) as Partial<QueueMessage>;
-    if (typeof value.executionId === 'string' && typeof value.enqueuedAt === 'number') {
-      const run = decodeRun(value.run);
-      return { executionId: value.executionId, enqueuedAt: value.enqueuedAt, ...(run ? { run } : {}) };
-    }
+    value = JSON.parse(body);
   } catch {
-    // fall through
+    return undefined;
   }
-  return undefined;
+  if (!messageCheck.Check(value)) return undefined;
+  const run = decodeRun(value.run);
+  return { executionId: value.executionId, enqueuedAt: value.enqueuedAt, ...(run ? { run } : {}) };
 }
