@@ -199,7 +199,7 @@ const TABLE_GRANTS: Record<'gateway' | 'worker', TableGrants> = {
     // Claims, records and finishes runs; the recovery sweep scans the pending index
     // (ExecutionStore.stranded) for runs whose message was lost.
     executions: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], indexes: { byPendingOwner: ['dynamodb:Query', 'dynamodb:Scan'] } },
-    // A post that meets GoneException removes the socket's row (worker/src/execution.ts).
+    // A post that meets GoneException removes the socket's row (worker/src/attempt.ts).
     connections: { table: ['dynamodb:DeleteItem'] },
     snippets: {},
     // Output pieces are appended (conditional PutItem) and read back in order (Query);

@@ -213,7 +213,7 @@ export class Fairness {
   }
 
   /**
-   * How many messages to receive with `free` slots (by the consumer's count): while only
+   * How many messages to receive with `free` slots (by the worker's count): while only
    * reserved slots are free, a worker is looking for a quiet tenant's run among a flood
    * of deferred ones, so it takes a full batch and puts back what it cannot start.
    */

@@ -6,7 +6,7 @@
 import pino from 'pino';
 import { ConfigError, DEFAULT_TIMING, DEFAULT_WORKER_CONCURRENCY, readInt, readStoreConfig } from '@playground/shared';
 import { SandboxPool } from './sandbox/index.ts';
-import { Worker } from './consumer.ts';
+import { Worker } from './worker.ts';
 import { DEFAULT_FAIRNESS } from './fairness.ts';
 
 function readOnOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {

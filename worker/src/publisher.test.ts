@@ -230,7 +230,7 @@ describe('the publisher', () => {
 
 describe('the watch', () => {
   it.each([[0, 100], [1_999, 100], [2_000, 400], [29_000, 400]])('%d ms into a run looks every %d ms', async (elapsed, interval) => {
-    const { watchInterval } = await import('./execution.ts');
+    const { watchInterval } = await import('./attempt.ts');
     expect(watchInterval(elapsed)).toBe(interval);
   });
 });

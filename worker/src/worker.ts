@@ -14,7 +14,7 @@ import { ExecutionStore } from '@playground/shared/executions';
 import { ConnectionStore } from '@playground/shared/connections';
 import { Delivery } from '@playground/shared/delivery';
 import type { Sandbox } from './sandbox/types.ts';
-import { processMessage, type ExecutionDeps, type MessageOutcome } from './execution.ts';
+import { processMessage, type AttemptDeps, type MessageOutcome } from './attempt.ts';
 import { Recovery } from './recovery.ts';
 import { MessageDeleter } from './deletes.ts';
 import { Fairness, type FairnessOptions } from './fairness.ts';
@@ -45,7 +45,7 @@ export class Worker {
   readonly #sqs: SQSClient;
   readonly #dynamo: DynamoDBDocumentClient;
   readonly #delivery: Delivery;
-  readonly #deps: ExecutionDeps;
+  readonly #deps: AttemptDeps;
   readonly #recovery: Recovery;
   readonly #deletes: MessageDeleter;
   readonly #settlements: Settlements;

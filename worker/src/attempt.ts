@@ -18,7 +18,7 @@ import { LeaseKeeper, repeat } from './lease.ts';
 import type { MessageDeleter } from './deletes.ts';
 import type { Fairness } from './fairness.ts';
 
-export interface ExecutionDeps {
+export interface AttemptDeps {
   sqs: SQSClient;
   queueUrl: string;
   /** Deletes handled messages from `queueUrl`, batched. */
@@ -49,7 +49,7 @@ export const watchInterval = (elapsedMs: number): number => (elapsedMs < 2_000 ?
 export type MessageOutcome = 'finished' | 'duplicate' | 'busy_elsewhere' | 'invalid' | 'lease_lost' | 'retry' | 'deferred';
 
 /** Sends an execution's stored messages again (clients keep each seq once). */
-async function resend(deps: ExecutionDeps, item: ExecutionItem): Promise<void> {
+async function resend(deps: AttemptDeps, item: ExecutionItem): Promise<void> {
   await deps.delivery.postAll(item.connectionId, await deps.executions.storedEvents(item)).catch(() => 'gone' as const);
 }
 
@@ -58,11 +58,11 @@ async function resend(deps: ExecutionDeps, item: ExecutionItem): Promise<void> {
  * written, and deletes leave in batches (deletes.ts). One that fails only lets the
  * message come back after its visibility timeout, and the claim turns it away.
  */
-function deleteHandled(deps: ExecutionDeps, message: Message, executionId?: string): void {
+function deleteHandled(deps: AttemptDeps, message: Message, executionId?: string): void {
   deps.deletes.delete(message.ReceiptHandle!).catch((err: unknown) => deps.log.warn({ err, executionId, messageId: message.MessageId }, 'could not delete a handled message; it comes back once and is turned away'));
 }
 
-export async function processMessage(deps: ExecutionDeps, message: Message, body: QueueMessage | undefined = decodeQueueMessage(message.Body)): Promise<MessageOutcome> {
+export async function processMessage(deps: AttemptDeps, message: Message, body: QueueMessage | undefined = decodeQueueMessage(message.Body)): Promise<MessageOutcome> {
   if (!body) {
     // Not ours: keeping it would only send it to the dead-letter queue three receives later.
     deps.log.warn({ messageId: message.MessageId }, 'dropping a message that is not an execution');
@@ -89,7 +89,7 @@ export async function processMessage(deps: ExecutionDeps, message: Message, body
 }
 
 /** The claim failed: the run is final (a duplicate delivery) or another worker holds it. */
-async function settleUnclaimed(deps: ExecutionDeps, message: Message, executionId: string): Promise<MessageOutcome> {
+async function settleUnclaimed(deps: AttemptDeps, message: Message, executionId: string): Promise<MessageOutcome> {
   const current = await deps.executions.get(executionId);
   if (!current || isFinal(current.status)) {
     // Already finished (a duplicate delivery), cancelled while queued, or withdrawn.
@@ -110,7 +110,7 @@ async function settleUnclaimed(deps: ExecutionDeps, message: Message, executionI
  * An attempt, from claimed to released: running (the sandbox, with the lease kept and
  * the row watched), then finished (the result written once) or released (for a retry).
  */
-async function runClaimed(deps: ExecutionDeps, message: Message, item: ExecutionItem, sandboxDone?: (outcome: SandboxOutcome) => void): Promise<MessageOutcome> {
+async function runClaimed(deps: AttemptDeps, message: Message, item: ExecutionItem, sandboxDone?: (outcome: SandboxOutcome) => void): Promise<MessageOutcome> {
   const { executions, timing, owner } = deps;
   const { executionId } = item;
   const log = deps.log.child({ executionId, attempt: item.attempt });
