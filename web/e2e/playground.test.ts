@@ -215,6 +215,29 @@ describe('the playground in a browser', { timeout: 30_000 }, () => {
     await shot(page, 'npm-types');
   });
 
+  it('runs an everyday Node program unchanged: require, an EventEmitter, Buffer, process.stdout.write and its exit code', async () => {
+    const page = await newPage();
+    await open(page);
+    await pasteCode(
+      page,
+      [
+        "const EventEmitter = require('events');",
+        "const { createHash } = require('node:crypto');",
+        'const bus = new EventEmitter();',
+        "bus.on('greet', (who) => process.stdout.write(`hello ${who}; `));",
+        "bus.emit('greet', Buffer.from('d29ybGQ=', 'base64').toString());",
+        "console.log(createHash('sha256').update('abc').digest('hex').slice(0, 8));",
+        'process.exitCode = 3;',
+        '',
+      ].join('\n'),
+    );
+    await page.getByTestId('run').click();
+    await page.locator('[data-testid=status][data-phase=done]').waitFor();
+    expect(await outputLines(page)).toEqual(['hello world; ba7816bf']);
+    await expect(status(page).innerText()).resolves.toMatch(/Exited with code 3 after/);
+    await shot(page, 'node-program');
+  });
+
   it('cancels a long run with Escape and says it was cancelled', async () => {
     const page = await newPage();
     await open(page);

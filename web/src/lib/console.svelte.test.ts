@@ -127,6 +127,19 @@ describe('describeResult', () => {
     expect(describeResult(r, limits).text).toBe('Stopped after 2 s of CPU time: CPU-time limit');
   });
 
+  it('prints nothing for a program that set its exit code, as Node does, and the status says it', () => {
+    const c = new RunConsole();
+    c.begin(limits);
+    c.apply(result({ status: 'failed', exitCode: 2, error: { name: 'ExitCode', message: 'The program exited with code 2.' } }));
+    expect(texts(c)).toEqual([]);
+    expect(c.status.text).toMatch(/^Exited with code 2 after/);
+  });
+
+  it('says a program that set its exit code exited with it, as a shell would', () => {
+    const r = result({ status: 'failed', exitCode: 3, error: { name: 'ExitCode', message: 'The program exited with code 3.' }, stats: { wallMs: 12, cpuMs: 2, queuedMs: 1 } });
+    expect(describeResult(r, limits)).toEqual({ text: 'Exited with code 3 after 12 ms', tone: 'error' });
+  });
+
   it('names the memory and output limits in plain words', () => {
     expect(describeResult(result({ status: 'memory_exceeded' }), limits).text).toBe(
       'Stopped: the program used more than 64 MB: memory limit',

@@ -114,7 +114,8 @@ export class RunConsole {
         return;
       case 'result':
         this.#closeOpenLine();
-        if (event.status === 'failed' && event.error) {
+        // An exit code is not an error to print: Node prints nothing for it, and the status line says it.
+        if (event.status === 'failed' && event.error && !event.exitCode) {
           this.#pushText('error', event.error.stack || `${event.error.name}: ${event.error.message}`);
         } else if (event.value !== undefined && event.value !== 'undefined') {
           this.#pushText('value', event.value);

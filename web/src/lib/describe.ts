@@ -43,6 +43,8 @@ export function describeResult(result: ResultMessage, limits: Limits): { text: s
       return { text: `Finished in ${formatDuration(stats.wallMs)}`, tone: 'ok' };
     case 'failed': {
       const error = result.error;
+      // process.exit(n) or process.exitCode: say it as a shell would, not as an error name.
+      if (result.exitCode) return { text: `Exited with code ${result.exitCode} after ${formatDuration(stats.wallMs)}`, tone: 'error' };
       if (!error) return { text: 'Failed', tone: 'error' };
       // The message and stack are in the console below; the status line says what and where.
       const where = error.line ? ` at line ${error.line}${error.column ? `, column ${error.column}` : ''}` : '';
