@@ -41,7 +41,7 @@ export const freePort = () => new Promise<number>((resolve) => {
 export async function extraGateway(stack: LocalStack, env: Record<string, string>) {
   const port = await freePort();
   const { child } = await startProcess('gateway', ENTRY.gateway, {
-    ...stack.env, PORT: String(port), HOST: '127.0.0.1', LOCAL_EDGE: '1', LOG_LEVEL: 'fatal', MANAGEMENT_ENDPOINT: `http://127.0.0.1:${port}`, ...env,
+    ...stack.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'fatal', MANAGEMENT_ENDPOINT: `http://127.0.0.1:${port}`, ...env,
   }, undefined);
   return { url: `ws://127.0.0.1:${port}/ws`, stop: () => stopProcess(child) };
 }

@@ -156,7 +156,6 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       ...env,
       PORT: String(port),
       HOST: host,
-      LOCAL_EDGE: '1',
       LOCAL_EDGE_ACCESS_KEY_ID: credentials.accessKeyId,
       WEB_ROOT: opts.webRoot ?? DEFAULT_WEB_ROOT,
       ...(opts.integrationSecret ? { INTEGRATION_SECRET: opts.integrationSecret } : {}),
