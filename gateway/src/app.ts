@@ -8,7 +8,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import { dynamoDocumentClient, sqsClient } from '@playground/shared/aws-clients';
-import type { StoreConfig } from '@playground/shared';
+import type { StoreConfig } from '@playground/shared/config';
 import { ExecutionStore } from '@playground/shared/executions';
 import { Delivery } from '@playground/shared/delivery';
 import { createHandlers, type Handlers } from './handlers.ts';

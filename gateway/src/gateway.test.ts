@@ -13,7 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import type WebSocket from 'ws';
 import { localEdgeFor, provision } from '@playground/local';
 import { decodeQueueMessage } from '@playground/shared/queue';
-import type { StoreConfig } from '@playground/shared';
+import type { StoreConfig } from '@playground/shared/config';
 import { buildGateway } from './app.ts';
 
 let app: FastifyInstance;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import Fastify from 'fastify';
-import type { StoreConfig } from '@playground/shared';
+import type { StoreConfig } from '@playground/shared/config';
 import { buildGateway, type GatewayEdge } from './app.ts';
 import integration, { INTEGRATION_HEADERS } from './integration.ts';
 import type { Handlers } from './handlers.ts';

@@ -4,7 +4,7 @@
  * Started as a file it runs behind API Gateway; the local stack starts it through
  * `runGateway` with its emulated edge instead (local/src/gateway-main.ts).
  */
-import { readInt, readStoreConfig, ConfigError } from '@playground/shared';
+import { readInt, readStoreConfig, ConfigError } from '@playground/shared/config';
 import { buildGateway, type GatewayEdge } from './app.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimitOptions } from './rate-limits.ts';
 import { DEFAULT_BUDGETS, type BudgetOptions } from './budgets.ts';

@@ -4,7 +4,8 @@
  * variables (README, "Configuration") are read here, so the gateway knows none of them.
  */
 import { runGateway } from '@playground/gateway';
-import { LIMITS, readInt } from '@playground/shared';
+import { LIMITS } from '@playground/shared';
+import { readInt } from '@playground/shared/config';
 import { localEdgeFor } from './local-edge.ts';
 
 runGateway((env) => localEdgeFor({

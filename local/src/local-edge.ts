@@ -16,7 +16,8 @@ import fp from 'fastify-plugin';
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { WebSocket } from 'ws';
-import { LIMITS, newConnectionId } from '@playground/shared';
+import { LIMITS } from '@playground/shared';
+import { newConnectionId } from '@playground/shared/ids';
 import type { EdgeParts, GatewayEdge } from '@playground/gateway';
 
 export interface LocalEdgeOptions extends EdgeParts {
