@@ -11,9 +11,21 @@ const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export { childrenOf } from '../local/src/processes.ts';
 
+/**
+ * A document client on the stack's tables, for tests that read or write rows behind the
+ * services' back; marshalled as the services' own (undefined attributes dropped). The
+ * caller destroys it.
+ */
+export function storeClient(stack: Pick<LocalStack, 'emulators' | 'store'>): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(
+    new DynamoDBClient({ region: stack.store.region, credentials, endpoint: stack.emulators.dynamodbEndpoint }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+}
+
 export function clientsFor(stack: LocalStack) {
   const sqs = new SQSClient({ region: 'us-east-1', credentials, endpoint: stack.emulators.sqsEndpoint });
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials, endpoint: stack.emulators.dynamodbEndpoint }), { marshallOptions: { removeUndefinedValues: true } });
+  const db = storeClient(stack);
   return {
     sqs,
     executions: new ExecutionStore(db, stack.store.executionsTable, stack.store.outputsTable),
@@ -41,7 +53,7 @@ export const freePort = () => new Promise<number>((resolve) => {
 export async function extraGateway(stack: LocalStack, env: Record<string, string>) {
   const port = await freePort();
   const { child } = await startProcess('gateway', ENTRY.gateway, {
-    ...stack.env, PORT: String(port), HOST: '127.0.0.1', LOCAL_EDGE: '1', LOG_LEVEL: 'fatal', MANAGEMENT_ENDPOINT: `http://127.0.0.1:${port}`, ...env,
+    ...stack.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'fatal', MANAGEMENT_ENDPOINT: `http://127.0.0.1:${port}`, ...env,
   }, undefined);
   return { url: `ws://127.0.0.1:${port}/ws`, stop: () => stopProcess(child) };
 }

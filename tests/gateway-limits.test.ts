@@ -4,11 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { ScanCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack, type LocalStack } from '@playground/local';
 import { TestClient } from './client.ts';
-import { sleep, extraGateway } from './fleet.ts';
+import { sleep, extraGateway, storeClient } from './fleet.ts';
 
 let stack: LocalStack;
 const clients: TestClient[] = [];
@@ -67,7 +66,7 @@ describe('when a backing service is down', () => {
       const reply = await client.request({ action: 'run', language: 'javascript', code: "console.log('never')" });
       expect(reply).toMatchObject({ type: 'rejected', error: { code: 'unavailable', retryAfterMs: 1000 } });
       expect((reply as { error: { message: string } }).error.message).toMatch(/queue/);
-      const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: stack.emulators.dynamodbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+      const db = storeClient(stack);
       const rows = await db.send(new ScanCommand({ TableName: stack.store.executionsTable, FilterExpression: 'code = :c', ExpressionAttributeValues: { ':c': "console.log('never')" } }));
       db.destroy();
       expect(rows.Items).toEqual([]);

@@ -4,10 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import WebSocket from 'ws';
 import { CROWD_FROM_ONE_ADDRESS, startLocalStack, type LocalStack } from '@playground/local';
 import { TestClient, stdoutOf } from './client.ts';
+import { storeClient } from './fleet.ts';
 
 let stack: LocalStack;
 const logs: string[] = [];
@@ -63,7 +64,7 @@ describe('a client that never reads', () => {
 
 describe('sockets that connect and drop in a loop', () => {
   it('leave no connection row and no per-address state behind: 2,000 of them, then the address still connects', async () => {
-    const db = new DynamoDBClient({ region: stack.store.region, endpoint: stack.emulators.dynamodbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const db = storeClient(stack);
     const rows = async () => (await db.send(new ScanCommand({ TableName: stack.store.connectionsTable, Select: 'COUNT' }))).Count ?? 0;
     try {
       // No socket is open now (the test before closed its own): wait for their rows to go.

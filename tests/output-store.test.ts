@@ -5,11 +5,11 @@
  * DynamoDB's item limit, and output was dropped while the run said `succeeded`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SIGNALS_SEQ } from '@playground/shared/executions';
 import { startLocalStack, type LocalStack } from '@playground/local';
 import { TestClient, stdoutOf } from './client.ts';
+import { storeClient } from './fleet.ts';
 
 let stack: LocalStack;
 let db: DynamoDBDocumentClient;
@@ -28,9 +28,7 @@ beforeAll(async () => {
     timing: { heartbeatMs: 300, leaseMs: 3000, visibilityTimeoutSeconds: 5 },
     env: { LOG_LEVEL: 'warn' },
   });
-  db = DynamoDBDocumentClient.from(new DynamoDBClient({
-    region: stack.store.region, endpoint: stack.emulators.dynamodbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  }));
+  db = storeClient(stack);
 });
 
 afterAll(async () => {

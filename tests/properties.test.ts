@@ -5,10 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { CROWD_FROM_ONE_ADDRESS, startLocalStack, type LocalStack } from '@playground/local';
 import { LIMITS, type ExecutionEvent, type ServerMessage } from '@playground/shared';
 import { TestClient, stdoutOf } from './client.ts';
+import { storeClient } from './fleet.ts';
 
 let stack: LocalStack;
 let client: TestClient;
@@ -166,7 +167,7 @@ describe('any frame', () => {
   const frames = fc.oneof(value.map((v) => JSON.stringify(v)), shaped.map((v) => JSON.stringify(v)), fc.string({ maxLength: 60 }), deep);
 
   it('gets exactly one answer of a documented kind, the socket stays usable, and only accepted runs are stored', async () => {
-    const db = new DynamoDBClient({ region: stack.store.region, endpoint: stack.emulators.dynamodbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const db = storeClient(stack);
     const rows = async () => (await db.send(new ScanCommand({ TableName: stack.store.executionsTable, Select: 'COUNT' }))).Count ?? 0;
     const before = await rows();
     let accepted = 0;

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CROWD_FROM_ONE_ADDRESS, startLocalStack, type LocalStack } from '@playground/local';
-import { hashToken, newExecutionId } from '@playground/shared';
+import { hashToken, newExecutionId } from '@playground/shared/ids';
 import { ttlFrom, type ExecutionItem } from '@playground/shared/executions';
 import { encodeQueueMessage, queueMessageFor } from '@playground/shared/queue';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';

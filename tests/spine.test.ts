@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiGatewayManagementApiClient, DeleteConnectionCommand, GetConnectionCommand, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { CROWD_FROM_ONE_ADDRESS, startLocalStack, type LocalStack } from '@playground/local';
 import { LIMITS } from '@playground/shared';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { TestClient, stdoutOf } from './client.ts';
+import { storeClient } from './fleet.ts';
 
 let stack: LocalStack;
 const clients: TestClient[] = [];
@@ -226,9 +228,7 @@ describe('the local @connections API, driven by the official SDK client', () => 
     // The local edge tells nobody its ids; a run's item in the store names its connection.
     const run = await client.run('1');
     await run.result();
-    const { GetCommand, DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
-    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-    const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: stack.emulators.dynamodbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+    const db = storeClient(stack);
     const out = await db.send(new GetCommand({ TableName: stack.store.executionsTable, Key: { executionId: run.executionId } }));
     db.destroy();
     return out.Item!.connectionId as string;
@@ -305,9 +305,7 @@ describe('the integration routes API Gateway calls', () => {
     // API Gateway recorded this connection, then the socket vanished without a $disconnect.
     expect((await call('connect', 'ghostConnection01')).status).toBe(200);
     const accepted = await (await call('default', 'ghostConnection01', JSON.stringify({ action: 'run', requestId: 'g', language: 'javascript', code: "console.log('nobody listens')" }))).json() as { executionId: string; token: string };
-    const { DynamoDBDocumentClient, GetCommand } = await import('@aws-sdk/lib-dynamodb');
-    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-    const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: stack.emulators.dynamodbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+    const db = storeClient(stack);
     try {
       let connection: unknown = {};
       for (let i = 0; i < 100 && connection; i++) {

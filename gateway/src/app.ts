@@ -1,13 +1,14 @@
 /**
  * Builds the gateway: the handlers behind API Gateway's routes, reached through the
- * cloud's HTTP integration and (when enabled) the local edge, plus the web app's static
+ * cloud's HTTP integration or, locally, through an edge that serves the sockets in this
+ * process (`@playground/local`'s stand-in for API Gateway), plus the web app's static
  * files, `/config.json` and `/healthz`. `main.ts` only listens.
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import { dynamoDocumentClient, sqsClient } from '@playground/shared/aws-clients';
-import type { StoreConfig } from '@playground/shared';
+import type { StoreConfig } from '@playground/shared/config';
 import { ExecutionStore } from '@playground/shared/executions';
 import { Delivery } from '@playground/shared/delivery';
 import { createHandlers, type Handlers } from './handlers.ts';
@@ -16,17 +17,27 @@ import { ConnectionStore } from '@playground/shared/connections';
 import { RateLimits, type RateLimitOptions } from './rate-limits.ts';
 import { Budgets, type BudgetOptions } from './budgets.ts';
 import { TenantStore } from '@playground/shared/tenants';
-import localEdge from './local-edge.ts';
 import integration from './integration.ts';
+
+/** What the gateway hands an edge that serves its sockets: the route handlers and the per-socket limits. */
+export interface EdgeParts {
+  handlers: Handlers;
+  limits: RateLimits;
+}
+
+/**
+ * Serves the WebSockets and the `@connections` API in the gateway's own process, as
+ * API Gateway does in front of it in the cloud. The gateway holds no such code: the
+ * local stack brings its emulator (`localEdgeFor` in `@playground/local`).
+ */
+export type GatewayEdge = (app: FastifyInstance, parts: EdgeParts) => Promise<void>;
 
 export interface GatewayOptions {
   store: StoreConfig;
   /** API Gateway's management endpoint (locally: this gateway's own URL). */
   managementEndpoint: string;
-  /** Serve the WebSocket edge and @connections API here (local); off behind API Gateway. */
-  localEdge: boolean;
-  /** With localEdge: the access key id @connections callers must sign with (else loopback only). */
-  localEdgeAccessKeyId?: string;
+  /** Serve the sockets and the @connections API here (local); absent behind API Gateway. */
+  edge?: GatewayEdge;
   /** Enables the integration routes API Gateway calls; absent, they do not exist. Several during a rotation. */
   integrationSecret?: string | ReadonlyArray<string>;
   /** Folder of the web app's static build; skipped if it does not exist. */
@@ -35,7 +46,6 @@ export interface GatewayOptions {
   publicSocketUrl?: string;
   rateLimits?: Partial<RateLimitOptions>;
   budgets?: Partial<BudgetOptions>;
-  idleTimeoutMs?: number;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -76,18 +86,11 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     if (app.draining) return reply.code(503).send({ status: 'draining' });
     // Behind API Gateway every call needs the secret: without one this gateway can only
     // answer 404, so it must not count as healthy.
-    if (!opts.localEdge && !opts.integrationSecret) return reply.code(503).send({ status: 'no integration secret' });
+    if (!opts.edge && !opts.integrationSecret) return reply.code(503).send({ status: 'no integration secret' });
     return { status: 'ok' };
   });
 
-  if (opts.localEdge) {
-    await app.register(localEdge, {
-      handlers,
-      limits,
-      ...(opts.idleTimeoutMs ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
-      ...(opts.localEdgeAccessKeyId ? { accessKeyId: opts.localEdgeAccessKeyId } : {}),
-    });
-  }
+  if (opts.edge) await opts.edge(app, { handlers, limits });
   if (opts.integrationSecret) await app.register(integration, { handlers, secret: opts.integrationSecret });
 
   app.get('/config.json', async (req) => {

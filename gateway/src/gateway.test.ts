@@ -11,9 +11,9 @@ import { startFauxqs } from 'fauxqs';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { FastifyInstance } from 'fastify';
 import type WebSocket from 'ws';
-import { provision } from '@playground/local';
+import { localEdgeFor, provision } from '@playground/local';
 import { decodeQueueMessage } from '@playground/shared/queue';
-import type { StoreConfig } from '@playground/shared';
+import type { StoreConfig } from '@playground/shared/config';
 import { buildGateway } from './app.ts';
 
 let app: FastifyInstance;
@@ -34,14 +34,14 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint, AWS_ENDPOINT_URL_SQS: sqsEndpoint,
     AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
   });
-  // The management API it posts to is its own local edge, listening on a free port.
+  // The management API it posts to is the local stack's edge in front of it, on a free port.
   const port = await new Promise<number>((resolve) => {
     const probe = createServer().listen(0, '127.0.0.1', () => {
       const { port: free } = probe.address() as AddressInfo;
       probe.close(() => resolve(free));
     });
   });
-  app = await buildGateway({ store, managementEndpoint: `http://127.0.0.1:${port}`, localEdge: true, ...(process.env.DEBUG_GATEWAY ? { logger: { level: 'error' } } : {}) });
+  app = await buildGateway({ store, managementEndpoint: `http://127.0.0.1:${port}`, edge: localEdgeFor(), ...(process.env.DEBUG_GATEWAY ? { logger: { level: 'error' } } : {}) });
   await app.listen({ port, host: '127.0.0.1' });
 });
 

@@ -10,9 +10,10 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from 'pino';
 import {
-  LIMITS, ProtocolError, errors, hashToken, newExecutionId, newToken, snippetIdFor, tokenMatches,
+  LIMITS, ProtocolError, errors,
   type ClientMessage, type ExecutionEvent, type ResultMessage, type ServerMessage,
 } from '@playground/shared';
+import { hashToken, newExecutionId, newToken, snippetIdFor, tokenMatches } from '@playground/shared/ids';
 import { ExecutionStore, isFinal, ttlFrom, type ExecutionItem } from '@playground/shared/executions';
 import { encodeQueueMessage, queueMessageFor } from '@playground/shared/queue';
 import type { Delivery } from '@playground/shared/delivery';

@@ -1,9 +1,11 @@
 /**
  * Runs one gateway process. Configuration comes from the environment (README,
  * "Configuration"); SIGTERM drains: /healthz fails, no new sockets, then close.
+ * Started as a file it runs behind API Gateway; the local stack starts it through
+ * `runGateway` with its emulated edge instead (local/src/gateway-main.ts).
  */
-import { readInt, readStoreConfig, ConfigError } from '@playground/shared';
-import { buildGateway } from './app.ts';
+import { readInt, readStoreConfig, ConfigError } from '@playground/shared/config';
+import { buildGateway, type GatewayEdge } from './app.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimitOptions } from './rate-limits.ts';
 import { DEFAULT_BUDGETS, type BudgetOptions } from './budgets.ts';
 
@@ -38,23 +40,22 @@ function readBudgets(env: NodeJS.ProcessEnv): Partial<BudgetOptions> {
   return out;
 }
 
-async function main(): Promise<void> {
+async function main(edgeFrom?: (env: NodeJS.ProcessEnv) => GatewayEdge): Promise<void> {
   const env = process.env;
   const port = readInt(env, 'PORT', 8080, 0, 65535);
   const host = env.HOST ?? '127.0.0.1';
-  const localEdge = env.LOCAL_EDGE === '1' || env.LOCAL_EDGE === 'true';
-  const managementEndpoint = env.MANAGEMENT_ENDPOINT ?? (localEdge ? `http://127.0.0.1:${port}` : undefined);
+  // An edge reads its own variables, so that a bad one stops the process as any other does.
+  const edge = edgeFrom?.(env);
+  const managementEndpoint = env.MANAGEMENT_ENDPOINT ?? (edge ? `http://127.0.0.1:${port}` : undefined);
   if (!managementEndpoint) throw new ConfigError('MANAGEMENT_ENDPOINT is not set: the API Gateway management endpoint, https://{api-id}.execute-api.{region}.amazonaws.com/{stage}.');
   const app = await buildGateway({
     store: readStoreConfig(env),
     managementEndpoint,
-    localEdge,
-    ...(localEdge && env.LOCAL_EDGE_ACCESS_KEY_ID ? { localEdgeAccessKeyId: env.LOCAL_EDGE_ACCESS_KEY_ID } : {}),
+    ...(edge ? { edge } : {}),
     // Comma-separated during a rotation: the old and the new secret (docs/operations.md).
     ...(env.INTEGRATION_SECRET ? { integrationSecret: env.INTEGRATION_SECRET.split(',') } : {}),
     ...(env.WEB_ROOT ? { webRoot: env.WEB_ROOT } : {}),
     ...(env.PUBLIC_SOCKET_URL ? { publicSocketUrl: env.PUBLIC_SOCKET_URL } : {}),
-    ...(env.IDLE_TIMEOUT_MS ? { idleTimeoutMs: readInt(env, 'IDLE_TIMEOUT_MS', 600_000, 1000, 7_200_000) } : {}),
     rateLimits: readRateLimits(env),
     budgets: readBudgets(env),
     logger: { level: env.LOG_LEVEL ?? 'info', base: { service: 'gateway', pid: process.pid } },
@@ -88,11 +89,19 @@ async function main(): Promise<void> {
   process.send?.({ type: 'ready', port: boundPort });
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof ConfigError) {
-    console.error(`gateway: ${err.message}`);
-    process.exit(2);
-  }
-  console.error(err);
-  process.exit(1);
-});
+/**
+ * Runs this process as a gateway until it is told to stop; a bad configuration exits 2.
+ * `edgeFrom`, given the environment, makes the edge that serves the sockets here.
+ */
+export function runGateway(edgeFrom?: (env: NodeJS.ProcessEnv) => GatewayEdge): void {
+  main(edgeFrom).catch((err: unknown) => {
+    if (err instanceof ConfigError) {
+      console.error(`gateway: ${err.message}`);
+      process.exit(2);
+    }
+    console.error(err);
+    process.exit(1);
+  });
+}
+
+if (import.meta.main) runGateway();

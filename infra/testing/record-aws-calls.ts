@@ -23,7 +23,9 @@ export interface RecordedCall {
 const file = process.env.RECORD_AWS_CALLS;
 if (file) {
   const entry = process.argv[1] ?? '';
-  const role: RecordedCall['role'] = /gateway[\\/]src[\\/]main\.ts$/.test(entry) ? 'gateway' : /worker[\\/]src[\\/]main\.ts$/.test(entry) ? 'worker' : 'other';
+  // The local stack starts the gateway through local/src/gateway-main.ts: the same code and role.
+  const gateway = /(gateway[\\/]src[\\/]main|local[\\/]src[\\/]gateway-main)\.ts$/;
+  const role: RecordedCall['role'] = gateway.test(entry) ? 'gateway' : /worker[\\/]src[\\/]main\.ts$/.test(entry) ? 'worker' : 'other';
   // The SDK may be loaded as ES modules or CommonJS; patch whichever Client class it uses.
   const cjs = createRequire(import.meta.url)('@smithy/core/client') as typeof esm;
   for (const Client of new Set([esm.Client, cjs.Client])) {

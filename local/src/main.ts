@@ -12,7 +12,7 @@
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, DEFAULT_WORKER_CONCURRENCY, defaultWorkerCount, readInt } from '@playground/shared';
+import { ConfigError, DEFAULT_WORKER_CONCURRENCY, defaultWorkerCount, readInt } from '@playground/shared/config';
 import { DEFAULT_WEB_ROOT, PortInUseError, startLocalStack } from './stack.ts';
 
 const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../.data/dynamodb', import.meta.url));

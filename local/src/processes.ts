@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { readdirSync, readFileSync } from 'node:fs';
 
 export const ENTRY = {
-  gateway: fileURLToPath(new URL('../../gateway/src/main.ts', import.meta.url)),
+  gateway: fileURLToPath(new URL('./gateway-main.ts', import.meta.url)),
   worker: fileURLToPath(new URL('../../worker/src/main.ts', import.meta.url)),
 } as const;
 

@@ -8,7 +8,8 @@ import {
   UpdateTimeToLiveCommand, type AttributeValue, type BatchWriteItemCommandInput, type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { QUEUES, TABLES, keyAttributes, type IndexDefinition, type QueueDefinition, type StoreConfig, type TableDefinition } from '@playground/shared';
+import { QUEUES, TABLES, keyAttributes, type IndexDefinition, type QueueDefinition, type TableDefinition } from '@playground/shared/resources';
+import type { StoreConfig } from '@playground/shared/config';
 
 function attributeDefinitions(def: TableDefinition) {
   return keyAttributes(def).map(({ name, type }) => ({ AttributeName: name, AttributeType: type }));

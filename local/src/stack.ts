@@ -9,7 +9,8 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { startFaultProxy, type FaultKind, type FaultedService, type FaultProxy } from './fault-proxy.ts';
 import type { ChildProcess } from 'node:child_process';
-import { DEFAULT_WORKER_CONCURRENCY, type StoreConfig, type Timing } from '@playground/shared';
+import type { Timing } from '@playground/shared/resources';
+import { DEFAULT_WORKER_CONCURRENCY, type StoreConfig } from '@playground/shared/config';
 import { startEmulators, type Emulators } from './emulators.ts';
 import { provision } from './provision.ts';
 import { ENTRY, formatLogLine, startProcess, stopProcess, type LogSink } from './processes.ts';
@@ -156,7 +157,6 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       ...env,
       PORT: String(port),
       HOST: host,
-      LOCAL_EDGE: '1',
       LOCAL_EDGE_ACCESS_KEY_ID: credentials.accessKeyId,
       WEB_ROOT: opts.webRoot ?? DEFAULT_WEB_ROOT,
       ...(opts.integrationSecret ? { INTEGRATION_SECRET: opts.integrationSecret } : {}),

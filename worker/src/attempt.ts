@@ -7,7 +7,8 @@
  */
 import { ChangeMessageVisibilityCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from 'pino';
-import { LIMITS, type ResultMessage, type Timing } from '@playground/shared';
+import { LIMITS, type ResultMessage } from '@playground/shared';
+import type { Timing } from '@playground/shared/resources';
 import { isFinal, type ExecutionItem, type ExecutionStore } from '@playground/shared/executions';
 import type { ConnectionStore } from '@playground/shared/connections';
 import { decodeQueueMessage, type QueueMessage } from '@playground/shared/queue';

@@ -6,7 +6,7 @@
  */
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from 'pino';
-import type { Timing } from '@playground/shared';
+import type { Timing } from '@playground/shared/resources';
 import type { ExecutionStore } from '@playground/shared/executions';
 
 export interface LeaseKeeperOptions {

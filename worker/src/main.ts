@@ -4,7 +4,8 @@
  * finish, exit 0 (what an Auto Scaling scale-in or a deploy does).
  */
 import pino from 'pino';
-import { ConfigError, DEFAULT_TIMING, DEFAULT_WORKER_CONCURRENCY, readInt, readStoreConfig } from '@playground/shared';
+import { DEFAULT_TIMING } from '@playground/shared/resources';
+import { ConfigError, DEFAULT_WORKER_CONCURRENCY, readInt, readStoreConfig } from '@playground/shared/config';
 import { SandboxPool } from './sandbox/index.ts';
 import { Worker } from './worker.ts';
 import { DEFAULT_FAIRNESS } from './fairness.ts';

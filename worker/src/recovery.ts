@@ -10,7 +10,8 @@
  */
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from 'pino';
-import { QUEUES, type ResultMessage } from '@playground/shared';
+import type { ResultMessage } from '@playground/shared';
+import { QUEUES } from '@playground/shared/resources';
 import { isFinal, type ExecutionStore } from '@playground/shared/executions';
 import { decodeQueueMessage, encodeQueueMessage, queueMessageFor } from '@playground/shared/queue';
 import type { Delivery } from '@playground/shared/delivery';

@@ -9,7 +9,8 @@ import { ReceiveMessageCommand, type SQSClient, type Message } from '@aws-sdk/cl
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient, sqsClient } from '@playground/shared/aws-clients';
 import type { Logger } from 'pino';
-import { DEFAULT_TIMING, QUEUES, type StoreConfig, type Timing } from '@playground/shared';
+import { DEFAULT_TIMING, QUEUES, type Timing } from '@playground/shared/resources';
+import type { StoreConfig } from '@playground/shared/config';
 import { ExecutionStore } from '@playground/shared/executions';
 import { ConnectionStore } from '@playground/shared/connections';
 import { Delivery } from '@playground/shared/delivery';

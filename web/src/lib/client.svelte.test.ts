@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PlaygroundClient, RequestError, type ClientOptions, type RunHandlers } from './client.svelte.ts';
-import type { ExecutionEvent } from './protocol.ts';
+import { RequestError, type ClientOptions, type ExecutionEvent, type RunHandlers } from '@playground/client';
+import { PlaygroundClient } from './client.svelte.ts';
 import { socketFactory } from '../test/fake-socket.ts';
 
 const EX = 'ex_1';

@@ -14,18 +14,6 @@ import {
   type Snippet,
 } from '@playground/client';
 
-export {
-  RequestError,
-  type ClientOptions,
-  type ConnectionState,
-  type RunHandle,
-  type RunHandlers,
-  type RunRequest,
-  type SocketFactory,
-  type SocketLike,
-  type Snippet,
-} from '@playground/client';
-
 export class PlaygroundClient {
   /** For the connection indicator. */
   state: ConnectionState = $state('connecting');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RunConsole } from './console.svelte.ts';
 import { describeResult, formatDuration } from './describe.ts';
-import type { ResultMessage } from './protocol.ts';
+import type { ResultMessage } from '@playground/client';
 
 const limits = { timeoutMs: 5000, memoryMb: 64, maxOutputBytes: 1024 * 1024 };
 const stats = { wallMs: 12, cpuMs: 8, queuedMs: 3 };

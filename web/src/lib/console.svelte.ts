@@ -8,7 +8,7 @@
  * dropped, so long output stays smooth.
  */
 import { describeResult, formatStats, type Limits, type Tone } from './describe.ts';
-import type { ExecutionEvent, ProgramError, ResultMessage } from './protocol.ts';
+import type { ExecutionEvent, ProgramError, ResultMessage } from '@playground/client';
 
 export type LineKind = 'stdout' | 'stderr' | 'value' | 'error' | 'notice';
 export interface Line {

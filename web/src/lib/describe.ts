@@ -2,7 +2,7 @@
  * Results in plain words. People should read what happened and which limit stopped
  * their program ("stopped after 5 s: wall-clock limit"), not a status code.
  */
-import type { ResultMessage, RunStats } from './protocol.ts';
+import type { ResultMessage, RunStats } from '@playground/client';
 
 export type Tone = 'ok' | 'error' | 'warning';
 

@@ -2,7 +2,7 @@
  * The Examples menu: small programs that show what the runtime does, each one a thing
  * people ask playgrounds for (streaming output, Node-like printing, stacks, limits).
  */
-import type { Language } from './protocol.ts';
+import type { Language } from '@playground/client';
 
 export interface Example {
   id: string;

@@ -3,10 +3,12 @@
  * and its console, sharing and loading snippets. Components render it and call its
  * verbs; it talks to the service only through the client.
  */
-import type { PlaygroundClient, RunHandle } from './client.svelte.ts';
+import type { PlaygroundClient } from './client.svelte.ts';
 import { RunConsole } from './console.svelte.ts';
 import { DEFAULT_CODE, type Example } from './examples.ts';
-import { LIMITS, type Language } from './protocol.ts';
+import type { Language, RunHandle } from '@playground/client';
+// A pure module, so the browser bundle gets exactly the server's ranges and nothing else.
+import { LIMITS } from '@playground/shared/limits';
 
 export const STORAGE_KEY = 'playground:draft:v1';
 

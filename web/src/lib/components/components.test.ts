@@ -96,6 +96,23 @@ describe('Settings', () => {
   });
 });
 
+describe('Popover', () => {
+  it.each([
+    { name: 'settings', heading: 'Limits for the next run', open: () => render(Settings, { timeoutMs: 5000, memoryMb: 64 }) },
+    { name: 'packages', heading: 'npm packages', open: () => render(Packages, {}) },
+  ])('gives the $name popover its own ids and anchor, so it opens under its own button', ({ name, heading, open }) => {
+    const target = open();
+    const button = target.querySelector('button[popovertarget]') as HTMLElement;
+    const popover = target.querySelector('[popover]') as HTMLElement;
+    expect(button.getAttribute('popovertarget')).toBe(popover.id);
+    expect(popover.id).toBe(`${name}-popover`);
+    expect(popover.getAttribute('role')).toBe('dialog');
+    expect(target.querySelector(`#${popover.getAttribute('aria-labelledby')}`)!.textContent).toBe(heading);
+    expect(button.style.getPropertyValue('anchor-name')).toBe(`--${name}-button`);
+    expect(popover.style.getPropertyValue('position-anchor')).toBe(`--${name}-button`);
+  });
+});
+
 describe('Packages', () => {
   it('lists every npm package a program can import, with the version the sandbox bundles', () => {
     const target = render(Packages, {});

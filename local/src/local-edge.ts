@@ -16,13 +16,11 @@ import fp from 'fastify-plugin';
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { WebSocket } from 'ws';
-import { LIMITS, newConnectionId } from '@playground/shared';
-import type { Handlers } from './handlers.ts';
-import type { RateLimits } from './rate-limits.ts';
+import { LIMITS } from '@playground/shared';
+import { newConnectionId } from '@playground/shared/ids';
+import type { EdgeParts, GatewayEdge } from '@playground/gateway';
 
-export interface LocalEdgeOptions {
-  handlers: Handlers;
-  limits: RateLimits;
+export interface LocalEdgeOptions extends EdgeParts {
   idleTimeoutMs?: number;
   /** The access key id `/@connections` callers must sign with; absent, loopback callers only. */
   accessKeyId?: string;
@@ -185,4 +183,12 @@ async function localEdge(app: FastifyInstance, opts: LocalEdgeOptions): Promise<
 
 }
 
-export default fp(localEdge, { name: 'local-edge' });
+const plugin = fp(localEdge, { name: 'local-edge' });
+export default plugin;
+
+/** The local edge as the gateway's `edge` option: the gateway hands it its handlers and limits. */
+export function localEdgeFor(options: Omit<LocalEdgeOptions, keyof EdgeParts> = {}): GatewayEdge {
+  return async (app, parts) => {
+    await app.register(plugin, { ...parts, ...options });
+  };
+}

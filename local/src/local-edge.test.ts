@@ -1,9 +1,8 @@
 /** Who may call the local edge's management API, which shares the public port. */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RateLimits, type Handlers } from '@playground/gateway';
 import localEdge, { signedKeyId } from './local-edge.ts';
-import { RateLimits } from './rate-limits.ts';
-import type { Handlers } from './handlers.ts';
 
 const signed = (keyId: string) =>
   `AWS4-HMAC-SHA256 Credential=${keyId}/20261202/us-east-1/execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature=00`;
