@@ -32,6 +32,17 @@ export interface ExecutorOptions {
   cpuLimitMs?: number;
   /** Timers and immediates a program may have pending at once. */
   maxTimers?: number;
+  /**
+   * Offer `WebAssembly` to programs. Only under an OS memory limit on this process
+   * (memory-limit.ts): a wasm memory is outside the isolate's heap limit.
+   */
+  webAssembly?: boolean;
+  /**
+   * Called when a run went over its memory and still holds the isolate's thread
+   * BACKSTOP_MS later (an uninterruptible built-in such as `fill` over a wasm memory keeps
+   * touching pages after dispose): the child ends itself so the memory is given back.
+   */
+  onRunawayMemory?: () => void;
 }
 
 export interface ExecutorJob extends SandboxJob {
@@ -73,6 +84,20 @@ const MAX_MAPPED_FRAMES = 1000;
  */
 export const MAX_REPORT_CHARS = 2 * (FIELD_LIMITS.value + FIELD_LIMITS.name + FIELD_LIMITS.message + FIELD_LIMITS.stack) + 1024;
 const CPU_CHECK_MS = 10;
+/**
+ * What a run may add to the child's resident memory beyond its heap limit: memory outside
+ * the heap (wasm memories; ArrayBuffers are counted in the heap limit by isolated-vm) up to
+ * memoryMb again, plus the engine's and the host's own share for the run.
+ */
+const RSS_SLACK_MB = 96;
+export const rssAllowanceBytes = (memoryMb: number) => (2 * memoryMb + RSS_SLACK_MB) * 1024 * 1024;
+/**
+ * V8's words for an allocation that failed outside the heap: an ArrayBuffer over the
+ * isolate's limit, or a wasm memory over the child's OS limit. Uncaught, the run is over
+ * its memory, not a failed program.
+ */
+const OUT_OF_MEMORY = /^(?:Array buffer allocation failed|WebAssembly\.\w+(?:\.\w+)?\(\): (?:could not allocate memory|Unable to grow instance memory|Out of memory\b))/;
+export const isOutOfMemoryError = (error: ProgramError) => error.name === 'RangeError' && OUT_OF_MEMORY.test(error.message);
 /** How long past a limit the child's own timers wait for isolated-vm's timeout to act. */
 const BACKSTOP_MS = 250;
 
@@ -100,6 +125,8 @@ export class Executor {
   readonly #warmTarget: number;
   readonly #cpuLimitMs: number;
   readonly #maxTimers: number;
+  #webAssembly: boolean;
+  readonly #onRunawayMemory: () => void;
   readonly #warm: Warm[] = [];
   #refilling = false;
   #closed = false;
@@ -110,6 +137,19 @@ export class Executor {
     this.#warmTarget = opts.warmIsolates ?? 2;
     this.#cpuLimitMs = opts.cpuLimitMs ?? 10_000;
     this.#maxTimers = opts.maxTimers ?? 10_000;
+    this.#webAssembly = opts.webAssembly ?? false;
+    this.#onRunawayMemory = opts.onRunawayMemory ?? (() => {});
+  }
+
+  /**
+   * Offers WebAssembly from the next run on; call once this process has its OS memory
+   * limit, then `prewarm`. Isolates made before lack it, so they are let go.
+   */
+  allowWebAssembly(): void {
+    this.#webAssembly = true;
+    for (const w of this.#warm.splice(0)) {
+      try { w.isolate.dispose(); } catch { /* already gone */ }
+    }
   }
 
   /** Fills the pool of ready isolates; call when idle. */
@@ -119,9 +159,12 @@ export class Executor {
     try {
       // Never during a run: the process's CPU while a run is active is charged to it.
       while (!this.#closed && this.#current === null && this.#warm.length < this.#warmTarget) {
-        this.#warm.push(this.#create(DEFAULT_MEMORY_MB));
-        // Yield between isolates so an arriving job is not held up behind the refill.
+        // Yield first: the last run's isolate is disposed on the next turn, and a new one
+        // made before that could find the child's memory limit taken by its wasm memories.
+        // Between isolates, the yield keeps an arriving job from waiting on the refill.
         await new Promise((resolve) => setImmediate(resolve));
+        if (this.#closed || this.#current !== null || this.#warm.length >= this.#warmTarget) break;
+        this.#warm.push(this.#create(DEFAULT_MEMORY_MB));
       }
     } finally {
       this.#refilling = false;
@@ -146,7 +189,7 @@ export class Executor {
     });
     // The text of a big core module (stream, zlib, ...) on its first require; see runtime/libs.js.
     const source = new ivm.Callback((file: unknown) => librarySource(file));
-    const handle = context.evalClosureSync('return __playground.attach($0, $1, $2, $3)', [write, random, exit, source], {
+    const handle = context.evalClosureSync('return __playground.attach($0, $1, $2, $3, $4)', [write, random, exit, source, this.#webAssembly], {
       result: { reference: true },
       timeout: 1000,
     }) as ivm.Reference<Record<string, unknown>>;
@@ -263,7 +306,22 @@ export class Executor {
     // (so its buffered output can be drained); these timers are the backstop, for time
     // spent between calls and for calls that do not stop.
     const wallTimer = setTimeout(() => stop('timed_out'), job.timeoutMs + BACKSTOP_MS);
+    // Memory outside the heap limit (a wasm memory the program fills) shows only in the
+    // process's resident size; the OS limit on the child is the backstop between checks.
+    const rssLimit = process.memoryUsage.rss() + rssAllowanceBytes(job.memoryMb);
+    let overMemorySince = 0;
     const cpuTimer = setInterval(() => {
+      if (process.memoryUsage.rss() > rssLimit) {
+        if (status === null) {
+          overMemorySince = performance.now();
+          return stop('memory_exceeded');
+        }
+        if (overMemorySince !== 0 && performance.now() - overMemorySince > BACKSTOP_MS) {
+          overMemorySince = 0;
+          this.#onRunawayMemory();
+        }
+        return;
+      }
       try {
         sampleHost();
         if (usedNs() > cpuLimitNs + BigInt(BACKSTOP_MS) * 1_000_000n) stop('timed_out');
@@ -357,7 +415,7 @@ export class Executor {
     const result = { value, error: failure };
     if (fitResult(result, job.maxOutputBytes - outputBytes).cut) truncated = true;
     const base = baseNow();
-    if (result.error) return { status: 'failed', error: result.error, ...base };
+    if (result.error) return { status: isOutOfMemoryError(result.error) ? 'memory_exceeded' : 'failed', error: result.error, ...base };
     // process.exitCode set by the program; a report too long to read was refused above.
     const reported = typeof reportText === 'string' && reportText.length <= MAX_REPORT_CHARS ? reportedExitCode(reportText) : null;
     if (reported !== null) return exitOutcome(reported, base);

@@ -10,13 +10,17 @@ export type ToChild =
   | { type: 'cancel'; executionId: string };
 
 export type FromChild =
-  | { type: 'ready' }
+  /** `memoryLimit`: the child's RLIMIT_DATA, or why it has none (then no WebAssembly). */
+  | { type: 'ready'; memoryLimit: { dataBytes: number } | { unavailable: string } }
   | { type: 'output'; executionId: string; stream: 'stdout' | 'stderr'; data: string }
-  | { type: 'result'; executionId: string; outcome: SandboxOutcome };
+  /** `retiring`: the child exits after this (it grew near its memory limit); send it nothing more. */
+  | { type: 'result'; executionId: string; outcome: SandboxOutcome; retiring?: boolean };
 
 /** Options the pool passes to its children (as one JSON argument). */
 export interface ChildOptions {
   warmIsolates: number;
   cpuLimitMs: number;
   maxTimers: number;
+  /** RLIMIT_DATA room over what the child holds when ready (memory-limit.ts). */
+  dataHeadroomMb: number;
 }

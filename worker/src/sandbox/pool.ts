@@ -4,12 +4,13 @@
  * secrets) and are replaced when they die. Every run ends in an outcome: the child's own
  * report, or this process's verdict when the child went silent (watchdog) or died.
  */
-import { FINAL_STATUSES } from '@playground/shared';
+import { FINAL_STATUSES, LIMITS } from '@playground/shared';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ChildOptions, FromChild, ToChild } from './messages.ts';
 import type { ExecutorJob } from './executor.ts';
 import { fitResult } from './budget.ts';
+import { DATA_HEADROOM_MB } from './memory-limit.ts';
 import type { Sandbox, SandboxJob, SandboxOutcome, SandboxOutput } from './types.ts';
 
 /** The part of a pino logger this module uses. */
@@ -29,6 +30,11 @@ export interface SandboxPoolOptions {
   cpuLimitMs?: number;
   /** Pending timers and immediates a program may hold. */
   maxTimers?: number;
+  /**
+   * Each child's OS memory limit (RLIMIT_DATA): what it holds when ready plus this many MB.
+   * It bounds memory outside the isolates' heaps, wasm memories above all.
+   */
+  dataHeadroomMb?: number;
   /** How long past a run's deadline a silent child is given before it is killed. */
   watchdogGraceMs?: number;
   /** After a cancel, how long the child has to confirm before it is killed. */
@@ -65,10 +71,26 @@ interface Slot {
   run: Run | null;
   /** Last bytes the child wrote to stderr: V8 prints why it aborted there. */
   stderrTail: string;
+  /** The child said on stderr it ran out of memory (V8's fatal report, or its own runaway check). */
+  sawOutOfMemory?: boolean;
+  /** The child said it exits after its last result (near its memory limit). */
+  retiring?: boolean;
   watchdog?: NodeJS.Timeout;
   killReason?: SandboxOutcome['status'];
 }
 
+/**
+ * What V8 (or the child's own runaway check) writes when a child dies for memory: the
+ * isolate's heap, or a commit refused by the child's RLIMIT_DATA.
+ */
+const OUT_OF_MEMORY = /out of memory|heap limit|Allocation failed|memory limit|is_heap_oom = 1|Committing semi space failed/i;
+/**
+ * No single wasm memory may be larger than the largest heap a run may have (64 KiB pages):
+ * past it `memory.grow` answers -1 inside wasm and throws from JavaScript, and a bigger
+ * `new WebAssembly.Memory` fails, each at once rather than when the child's OS limit
+ * runs out. Node's own cap is 65536 pages (4 GiB).
+ */
+const WASM_MAX_PAGES = (LIMITS.memoryMb.max * 1024 * 1024) / 65536;
 const CHILD_PATH = fileURLToPath(new URL('./child.ts', import.meta.url));
 const noopLogger: PoolLogger = { info() {}, warn() {}, error() {} };
 
@@ -81,6 +103,7 @@ export class SandboxPool implements Sandbox {
   #started: Promise<void> | null = null;
   #closing: Promise<void> | null = null;
   #restartDelayMs = 0;
+  #warnedNoLimit = false;
 
   constructor(opts: SandboxPoolOptions) {
     if (!Number.isInteger(opts.size) || opts.size < 1) throw new RangeError(`size must be a whole number >= 1, got ${opts.size}`);
@@ -89,6 +112,7 @@ export class SandboxPool implements Sandbox {
       warmIsolates: opts.warmIsolates ?? 2,
       cpuLimitMs: opts.cpuLimitMs ?? 10_000,
       maxTimers: opts.maxTimers ?? 10_000,
+      dataHeadroomMb: opts.dataHeadroomMb ?? DATA_HEADROOM_MB,
       watchdogGraceMs: opts.watchdogGraceMs ?? 1_000,
       cancelGraceMs: opts.cancelGraceMs ?? 150,
       ...(opts.execPath ? { execPath: opts.execPath } : {}),
@@ -150,12 +174,13 @@ export class SandboxPool implements Sandbox {
       warmIsolates: this.#opts.warmIsolates,
       cpuLimitMs: this.#opts.cpuLimitMs,
       maxTimers: this.#opts.maxTimers,
+      dataHeadroomMb: this.#opts.dataHeadroomMb,
     };
     const child = fork(CHILD_PATH, [JSON.stringify(options)], {
       // Nothing of the worker's environment: no AWS_*, no tokens, no NODE_OPTIONS.
       env: {},
       ...(this.#opts.execPath ? { execPath: this.#opts.execPath } : {}),
-      execArgv: ['--no-node-snapshot', '--disable-warning=ExperimentalWarning'],
+      execArgv: ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', `--wasm-max-mem-pages=${WASM_MAX_PAGES}`],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'json',
     });
@@ -163,6 +188,10 @@ export class SandboxPool implements Sandbox {
     this.#slots.add(slot);
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (text: string) => {
+      // V8's report of a fatal out-of-memory goes on for pages (heap statistics, the last
+      // GCs): look at every chunk (with the end of the one before, for a phrase split
+      // between them) rather than only at what is left in the tail.
+      if (OUT_OF_MEMORY.test(slot.stderrTail.slice(-64) + text)) slot.sawOutOfMemory = true;
       slot.stderrTail = (slot.stderrTail + text).slice(-4096);
     });
     return new Promise<void>((resolveReady) => {
@@ -175,6 +204,10 @@ export class SandboxPool implements Sandbox {
       };
       child.on('message', (message: FromChild) => {
         if (message?.type === 'ready') {
+          if (!this.#warnedNoLimit && message.memoryLimit && 'unavailable' in message.memoryLimit) {
+            this.#warnedNoLimit = true;
+            this.#log.warn({ slot: slot.id, reason: message.memoryLimit.unavailable }, 'sandbox child has no OS memory limit: WebAssembly is not offered to programs');
+          }
           slot.ready = true;
           this.#restartDelayMs = 0;
           markReady();
@@ -208,6 +241,10 @@ export class SandboxPool implements Sandbox {
     } else if (message.type === 'result') {
       if (message.executionId !== run.job.executionId) return;
       this.#free(slot);
+      if (message.retiring === true) {
+        slot.ready = false;
+        slot.retiring = true;
+      }
       this.#settle(run, sanitizeOutcome(message.outcome, run.job.maxOutputBytes - run.outputBytes));
       this.#dispatch();
     }
@@ -219,12 +256,14 @@ export class SandboxPool implements Sandbox {
     const run = slot.run;
     slot.run = null;
     if (run && !run.settled) {
-      const oom = /out of memory|heap limit|Allocation failed|memory limit/i.test(slot.stderrTail);
+      const oom = slot.sawOutOfMemory === true;
       const status = slot.killReason ?? (oom ? 'memory_exceeded' : 'crashed');
       this.#log.warn({ slot: slot.id, code, signal, status, executionId: run.job.executionId, stderr: slot.stderrTail.slice(-512) }, 'sandbox child died during a run');
       const outcome = this.#outcomeFor(run, status);
       if (status === 'crashed') outcome.error = { name: 'InternalError', message: `the sandbox process exited (${signal ?? `code ${code}`})` };
       this.#settle(run, outcome);
+    } else if (slot.retiring) {
+      this.#log.info({ slot: slot.id }, 'sandbox child retired near its memory limit; starting another');
     } else if (!this.#closing) {
       this.#log.warn({ slot: slot.id, code, signal }, 'sandbox child exited');
     }

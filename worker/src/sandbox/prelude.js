@@ -83,15 +83,18 @@
   const SymbolToStringTag = Symbol.toStringTag;
   const AsyncFunction = ObjectGetPrototypeOf(async function () {}).constructor;
 
-  // Values too dangerous or too costly to offer: shared memory enables Atomics.wait (an
-  // uninterruptible block) and WebAssembly memories reserve gigabytes of address space
-  // outside the isolate's heap limit. V8 installs both again in every new context, so
-  // they are removed per context, in attach.
-  const removeUnsafeGlobals = () => {
+  // Shared memory is never offered: it enables Atomics.wait, an uninterruptible block.
+  // WebAssembly stays only when the host says the child runs under an OS memory limit
+  // (memory-limit.ts): a wasm memory lives outside the isolate's heap limit, so only the
+  // kernel's limit and the host's watch on the child's memory bound it. V8 installs both
+  // again in every new context, so this runs per context, in attach (which runs while the
+  // isolate is made ahead of need: changing the global object during a run costs every
+  // run ~0.2 ms of CPU).
+  const removeUnsafeGlobals = (keepWebAssembly) => {
     delete global.SharedArrayBuffer;
-    delete global.WebAssembly;
+    if (keepWebAssembly === true && global.WebAssembly !== undefined) trackWebAssembly(global.WebAssembly);
+    else delete global.WebAssembly;
   };
-  removeUnsafeGlobals();
 
   // ---- per-execution state (reset by attach; every isolate serves one execution) ---
   let hostWrite = null;       // (fd: 1|2, text: string) => void, an ignored ivm Callback
@@ -1337,6 +1340,32 @@
   define('URL', URL);
   define('URLSearchParams', URLSearchParams);
 
+  // ---- WebAssembly ------------------------------------------------------------------------
+  // V8 compiles and instantiates asynchronously on its own threads and settles the promise
+  // in a task of its own, which the loop cannot see: as a pending operation keeps node's
+  // loop alive, one keeps this loop waiting (a 1 ms poll) instead of ending the run.
+  let pendingWasm = 0;
+  const trackWebAssembly = (ns) => {
+    const track = (name) => {
+      const original = ns[name];
+      if (typeof original !== 'function') return;
+      const wrapped = {
+        [name](...args) {
+          const promise = ReflectApply(original, ns, args);
+          pendingWasm++;
+          const settled = () => { pendingWasm--; };
+          PromisePrototypeThen(promise, settled, settled);
+          return promise;
+        },
+      }[name];
+      ObjectDefineProperty(wrapped, 'length', { value: original.length });
+      ObjectDefineProperty(ns, name, { value: wrapped, writable: true, configurable: true, enumerable: false });
+    };
+    track('compile');
+    track('instantiate');
+  };
+  removeUnsafeGlobals(false);
+
   // ---- the host's handle ---------------------------------------------------------------
   const SOURCE_URL = (file) => `\n//# sourceURL=${file}`;
 
@@ -1404,6 +1433,7 @@
   // report into the step saves hello world one host round trip.
   const step = () => {
     const r = tick();
+    if (r === -1 && pendingWasm > 0 && !halted) return 1;
     if (r === -1 && hooks.onIdle !== null) {
       hooks.onIdle(() => liveCount > 0);
       if (!halted && liveCount > 0) return 0;
@@ -1424,8 +1454,8 @@
     configurable: true,
     value: {
       // Called by the host once per isolate, before user code; it removes this handle.
-      attach(writeFn, randomFn, exitFn, sourceFn) {
-        removeUnsafeGlobals();
+      attach(writeFn, randomFn, exitFn, sourceFn, keepWebAssembly) {
+        removeUnsafeGlobals(keepWebAssembly);
         hostWrite = writeFn;
         hostRandom = randomFn;
         hostExit = exitFn === undefined ? null : exitFn;
