@@ -107,7 +107,7 @@ export function buildSnapshot(): ivm.ExternalCopy<ArrayBuffer> {
   const preludeSource = readFileSync(new URL('./prelude.js', import.meta.url), 'utf8');
   // The UMD bundle picks `module.exports` when it sees CommonJS; the prelude takes it from
   // the global and deletes it.
-  const inspectScript = `(function () { var module = { exports: {} }; var exports = module.exports;\n${inspectSource}\n;globalThis.__playgroundInspect = module.exports; })();`;
+  const inspectScript = `(function () { var __inspectHooks = { promise: null, entries: null }; var module = { exports: {} }; var exports = module.exports;\n${withInspectHooks(inspectSource)}\n;globalThis.__playgroundInspect = module.exports; globalThis.__playgroundInspectHooks = __inspectHooks; })();`;
   return ivm.Isolate.createSnapshot(
     [
       { code: inspectScript, filename: 'playground:inspect' },
@@ -118,6 +118,26 @@ export function buildSnapshot(): ivm.ExternalCopy<ArrayBuffer> {
     // Compiling the hot paths into the snapshot makes the first console.log cheap.
     SNAPSHOT_WARMUP,
   );
+}
+
+/**
+ * node-inspect-extracted stands in for two V8 internals Node's inspect reads, a promise's
+ * state and an iterator's remaining entries, with stubs that know nothing (every promise
+ * `<pending>`, every iterator empty). They become calls to hooks the prelude fills with
+ * what it saw the program do (it tracks promises and iterators in plain JavaScript). The
+ * stubs are matched as text, so a new version of the library fails here, loudly.
+ */
+export function withInspectHooks(source: string): string {
+  const stubs: Array<[string, string]> = [
+    ['getPromiseDetails:()=>[g,void 0]', 'getPromiseDetails:t=>{const d=null===__inspectHooks.promise?void 0:__inspectHooks.promise(t);return void 0===d?[g,void 0]:[2===d[0]?h:1,d[1]]}'],
+    ['previewEntries:t=>[[],!1]', 'previewEntries:(t,e)=>{const d=!0!==e||null===__inspectHooks.entries?void 0:__inspectHooks.entries(t);return void 0===d?[[],!1]:d}'],
+  ];
+  let out = source;
+  for (const [stub, hook] of stubs) {
+    if (out.split(stub).length !== 2) throw new Error(`node-inspect-extracted changed: its stub \`${stub}\` is not there once; update withInspectHooks in executor.ts`);
+    out = out.replace(stub, hook);
+  }
+  return out;
 }
 
 export class Executor {

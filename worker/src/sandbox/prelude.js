@@ -17,10 +17,12 @@
   const util = global.__playgroundInspect;
   delete global.__playgroundInspect;
   const { inspect, formatWithOptions } = util;
+  const inspectHooks = global.__playgroundInspectHooks;
+  delete global.__playgroundInspectHooks;
 
   // ---- primordials -------------------------------------------------------------------
   const indirectEval = global.eval;
-  const { apply: ReflectApply, ownKeys: ReflectOwnKeys, defineProperty: ReflectDefineProperty } = Reflect;
+  const { apply: ReflectApply, construct: ReflectConstruct, ownKeys: ReflectOwnKeys, defineProperty: ReflectDefineProperty } = Reflect;
   const {
     keys: ObjectKeys, defineProperty: ObjectDefineProperty, freeze: ObjectFreeze,
     getPrototypeOf: ObjectGetPrototypeOf, create: ObjectCreate, assign: ObjectAssign,
@@ -95,6 +97,163 @@
     if (keepWebAssembly === true && global.WebAssembly !== undefined) trackWebAssembly(global.WebAssembly);
     else delete global.WebAssembly;
   };
+
+  // ---- what inspect needs to know about promises and iterators -------------------------
+  // Node's inspect asks V8 for a promise's state and an iterator's entries. JavaScript
+  // cannot, so the runtime watches the ways a program makes them (executor.ts routes
+  // inspect's questions here). What it learns is kept in private fields (invisible to the
+  // program; a WeakMap made a chain of 1e5 `then`s 5x slower), and no reaction is added to
+  // a promise the program did not chain: that would mark it handled and hide an unhandled
+  // rejection.
+  {
+    // The base class returns the object it is given, so `new Note(o, x)` puts a private
+    // field on any object.
+    class Given { constructor(o) { return o; } }
+    class Note extends Given {
+      #note;
+      constructor(o, note) { super(o); this.#note = note; }
+      static of(o) { return o !== null && typeof o === 'object' && #note in o ? o.#note : undefined; }
+    }
+    const noteOf = Note.of;
+    const replace = (target, original, wrapped) => {
+      for (const key of ReflectOwnKeys(target)) {
+        const d = ObjectGetOwnPropertyDescriptor(target, key);
+        if (d.value === original) ReflectDefineProperty(target, key, { ...d, value: wrapped });
+      }
+    };
+
+    // Map and Set iterators: where each came from, so inspect can list its entries. An
+    // iterator already partly consumed still lists them all (its position is V8's).
+    const MapEntries = Map.prototype.entries;
+    const MapKeys = Map.prototype.keys;
+    const MapValuesOf = Map.prototype.values;
+    const SetValues = Set.prototype.values;
+    const SetEntries = Set.prototype.entries;
+    // Also Map.prototype[Symbol.iterator], Set.prototype.keys and Set.prototype[Symbol.iterator].
+    replace(Map.prototype, MapEntries, { entries() { const it = ReflectApply(MapEntries, this, []); new Note(it, { source: this, kind: 0 }); return it; } }.entries);
+    replace(Map.prototype, MapKeys, { keys() { const it = ReflectApply(MapKeys, this, []); new Note(it, { source: this, kind: 1 }); return it; } }.keys);
+    replace(Map.prototype, MapValuesOf, { values() { const it = ReflectApply(MapValuesOf, this, []); new Note(it, { source: this, kind: 2 }); return it; } }.values);
+    replace(Set.prototype, SetValues, { values() { const it = ReflectApply(SetValues, this, []); new Note(it, { source: this, kind: 2 }); return it; } }.values);
+    replace(Set.prototype, SetEntries, { entries() { const it = ReflectApply(SetEntries, this, []); new Note(it, { source: this, kind: 0 }); return it; } }.entries);
+    const MapForEach = Function.prototype.call.bind(Map.prototype.forEach);
+    const SetForEach = Function.prototype.call.bind(Set.prototype.forEach);
+    // [entries, isKeyValue] as V8's previewEntries gives them: pairs flattened.
+    inspectHooks.entries = (iterator) => {
+      const seen = noteOf(iterator);
+      if (seen === undefined || seen.kind === undefined) return undefined;
+      const out = [];
+      const each = (value, key) => {
+        if (seen.kind === 0) { ArrayPush(out, key); ArrayPush(out, value); }
+        else ArrayPush(out, seen.kind === 1 ? key : value);
+      };
+      if (IsMap(seen.source)) MapForEach(seen.source, each); else SetForEach(seen.source, each);
+      return [out, seen.kind === 0];
+    };
+
+    // Promises: [state, value] (1 fulfilled, 2 rejected) for those made by `new Promise`,
+    // `Promise.resolve`/`reject` and `then`/`catch`/`finally`; an async function's promise
+    // is V8's own, so it shows `<pending>`.
+    const NativePromise = Promise;
+    const nativeThen = NativePromise.prototype.then;
+    const nativeResolve = NativePromise.resolve;
+    const nativeReject = NativePromise.reject;
+    // Whether V8 will follow `v` as a thenable, found without calling anything of the
+    // program's (V8 reads `then` once; a getter must not run twice): 0 no, 1 yes,
+    // 2 cannot tell (an accessor, or a proxy's trap threw).
+    const thenKind = (v) => {
+      if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return 0;
+      try {
+        for (let o = v; o !== null; o = ObjectGetPrototypeOf(o)) {
+          const d = ObjectGetOwnPropertyDescriptor(o, 'then');
+          if (d !== undefined) return hasOwn(d, 'value') ? (typeof d.value === 'function' ? 1 : 0) : 2;
+        }
+        return 0;
+      } catch {
+        return 2;
+      }
+    };
+    // What a promise resolved with `value` is now, in its cell.
+    const settle = (cell, state, value) => {
+      if (cell.done) return;
+      cell.done = true;
+      const kind = state === 1 ? thenKind(value) : 0;
+      if (kind === 2) return;
+      if (kind === 1) {
+        // It follows the thenable. A native promise is watched (V8 chains onto it a job
+        // later anyway, so marking it handled changes nothing); any other thenable's then
+        // is the program's, and is not called an extra time: it stays pending here.
+        try {
+          ReflectApply(nativeThen, value, [
+            (v) => { cell.state = 1; cell.value = v; },
+            (e) => { cell.state = 2; cell.value = e; },
+          ]);
+        } catch { /* not a native promise */ }
+        return;
+      }
+      cell.state = state;
+      cell.value = value;
+    };
+    const note = (p, state, value) => {
+      const cell = { state, value, done: state !== 0 };
+      if (p !== null && typeof p === 'object' && noteOf(p) === undefined) new Note(p, cell);
+      return cell;
+    };
+    inspectHooks.promise = (p) => {
+      const cell = noteOf(p);
+      return cell === undefined || !(cell.state > 0) ? undefined : [cell.state, cell.value];
+    };
+    // `new Promise(executor)` goes through this proxy of the constructor (the global
+    // `Promise`); promises keep V8's own constructor, so `await` and `instanceof` are as
+    // before.
+    const promiseProxy = new Proxy(NativePromise, {
+      construct(target, args, newTarget) {
+        const executor = args[0];
+        if (typeof executor !== 'function') return ReflectConstruct(target, args, newTarget);
+        const cell = { state: 0, value: undefined, done: false };
+        const p = ReflectConstruct(target, [function (resolve, reject) {
+          return ReflectApply(executor, this, [
+            (value) => { settle(cell, 1, value); return resolve(value); },
+            (reason) => { settle(cell, 2, reason); return reject(reason); },
+          ]);
+        }], newTarget);
+        new Note(p, cell);
+        return p;
+      },
+    });
+    const receiver = (self) => (self === promiseProxy ? NativePromise : self);
+    replace(NativePromise, nativeResolve, {
+      resolve(value) {
+        const p = ReflectApply(nativeResolve, receiver(this), [value]);
+        if (p !== value) settle(note(p, 0), 1, value);
+        return p;
+      },
+    }.resolve);
+    replace(NativePromise, nativeReject, {
+      reject(reason) {
+        const p = ReflectApply(nativeReject, receiver(this), [reason]);
+        note(p, 2, reason);
+        return p;
+      },
+    }.reject);
+    replace(NativePromise.prototype, nativeThen, {
+      then(onFulfilled, onRejected) {
+        // The derived promise settles with what a handler returns or throws; without a
+        // handler it passes the value or reason on, as these do.
+        const cell = { state: 0, value: undefined, done: false };
+        const derived = ReflectApply(nativeThen, this, [
+          typeof onFulfilled === 'function'
+            ? (v) => { let out; try { out = onFulfilled(v); } catch (e) { settle(cell, 2, e); throw e; } settle(cell, 1, out); return out; }
+            : (v) => { settle(cell, 1, v); return v; },
+          typeof onRejected === 'function'
+            ? (e) => { let out; try { out = onRejected(e); } catch (e2) { settle(cell, 2, e2); throw e2; } settle(cell, 1, out); return out; }
+            : (e) => { settle(cell, 2, e); throw e; },
+        ]);
+        if (derived !== null && typeof derived === 'object' && noteOf(derived) === undefined) new Note(derived, cell);
+        return derived;
+      },
+    }.then);
+    ObjectDefineProperty(global, 'Promise', { value: promiseProxy, writable: true, configurable: true, enumerable: false });
+  }
 
   // ---- per-execution state (reset by attach; every isolate serves one execution) ---
   let hostWrite = null;       // (fd: 1|2, text: string) => void, an ignored ivm Callback
