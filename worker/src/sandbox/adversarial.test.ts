@@ -112,6 +112,18 @@ const ESCAPES: Record<string, Case> = {
     code: `for (const n of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) { try { require('crypto').createHash(n); console.log('made', n) } catch (e) { console.log(e.message) } }`,
     status: ['succeeded'], stdout: 'Digest method not supported\n'.repeat(4),
   },
+  'an unhandledRejection listener that throws': {
+    code: `process.on('unhandledRejection', () => { throw new Error('listener failed') }); Promise.reject(new Error('first'))`,
+    status: ['failed'], error: /listener failed/,
+  },
+  'an unhandledRejection listener that rejects again, forever': {
+    code: `let n = 0; process.on('unhandledRejection', () => { n++; Promise.reject(new Error('again ' + n)) }); Promise.reject(new Error('first'))`,
+    job: { timeoutMs: 500 }, status: ['timed_out'],
+  },
+  'an unhandledRejection listener handed a rejection the program built to look like another': {
+    code: `const real = new Error('real'); process.on('unhandledRejection', (r) => console.log(r === real, r.message)); Promise.reject(Object.assign(new Error('fake'), { stack: real.stack }))`,
+    status: ['succeeded'], stdout: 'false fake\n',
+  },
   'an uncaughtException listener that throws': {
     code: `process.on('uncaughtException', () => { throw new Error('listener failed') }); throw new Error('first')`,
     status: ['failed'], error: /listener failed/,

@@ -72,6 +72,7 @@ interface Warm {
   start: ivm.Reference<(code: string, file: string, stdin: string, maxTimers: number, outputBudget: number, limits: string) => number>;
   step: ivm.Reference<() => number | string>;
   drain: ivm.Reference<() => void>;
+  rejection: ivm.Reference<(kind: string, name: string, message: string, stack: string, value: Primitive) => number>;
 }
 
 const DEFAULT_MEMORY_MB = 64;
@@ -221,6 +222,7 @@ export class Executor {
       start: handle.getSync('start', { reference: true }) as Warm['start'],
       step: handle.getSync('step', { reference: true }) as Warm['step'],
       drain: handle.getSync('drain', { reference: true }) as Warm['drain'],
+      rejection: handle.getSync('rejection', { reference: true }) as Warm['rejection'],
     };
     handle.release();
     return warm;
@@ -353,16 +355,42 @@ export class Executor {
       return Math.max(1, Math.ceil(Math.min(deadline - performance.now(), cpuLeft)));
     };
 
+    // isolated-vm ends a call with the reason of a rejection nothing handled (a copy). Other
+    // ends of a call (time, memory, dispose) are not rejections.
+    const isRejection = (err: unknown) => {
+      if (status !== null || isolate.isDisposed) return false;
+      const message = String((err as Error)?.message);
+      return !/memory limit/i.test(message) && !/^Script execution timed out/.test(message);
+    };
+    // The program's listeners may take it ('unhandledRejection', 'uncaughtException'), and
+    // make more; a call that ended on a rejection they took is a step to run again (0).
+    // The references are the runtime's own functions; their arguments are strings and numbers.
+    const call = async (ref: ivm.Reference<(...args: never[]) => unknown>, args: Array<string | number>): Promise<unknown> => {
+      try {
+        return await (ref as ivm.Reference).apply(undefined, args, { timeout: remaining() });
+      } catch (first) {
+        let err = first;
+        // A listener that rejects again and again is a loop like any other: the run's
+        // time limits end it (a stopped run's call is no rejection).
+        while (isRejection(err)) {
+          try {
+            if ((await warm.rejection.apply(undefined, rejectionArgs(err), { timeout: remaining() })) === 1) return 0;
+            break;
+          } catch (next) {
+            // A listener left a rejection of its own unhandled: offer that one.
+            err = next;
+          }
+        }
+        throw err;
+      }
+    };
+
     let failure: ProgramError | undefined;
     let value: string | undefined;
     let wrapped = false;
     let reportText: unknown;
     try {
-      await warm.start.apply(
-        undefined,
-        [code, file, job.stdin, job.maxTimers ?? this.#maxTimers, job.maxOutputBytes, FIELD_LIMITS_JSON],
-        { timeout: remaining() },
-      );
+      await call(warm.start, [code, file, job.stdin, job.maxTimers ?? this.#maxTimers, job.maxOutputBytes, FIELD_LIMITS_JSON]);
       // `step` answers a number (0: call again, n: wait n ms) until the program is done,
       // then its report as a JSON string.
       let step: unknown = 0;
@@ -375,7 +403,7 @@ export class Executor {
           wakeSleeper = null;
           if (status !== null) break;
         }
-        step = await warm.step.apply(undefined, [], { timeout: remaining() });
+        step = await call(warm.step, []);
       }
       if (status === null) {
         reportText = step;
@@ -441,6 +469,23 @@ export class Executor {
     if (reported !== null) return exitOutcome(reported, base);
     return result.value === undefined ? { status: 'succeeded', ...base } : { status: 'succeeded', value: result.value, ...base };
   }
+}
+
+/** An unhandled rejection's reason, as isolated-vm copied it out, as the runtime's `rejection` takes it. */
+type Primitive = string | number | boolean | null | undefined;
+function rejectionArgs(err: unknown): [string, string, string, string, Primitive] {
+  if (err instanceof Error) {
+    if (/^An object was thrown from supplied code/.test(err.message)) return ['object', '', '', '', undefined];
+    // The stack as the isolate made it, without the frames isolated-vm adds on its way out.
+    const boundary = err.stack?.indexOf('\n    at (<isolated-vm boundary>)') ?? -1;
+    const stack = boundary >= 0 ? err.stack!.slice(0, boundary) : (err.stack ?? '');
+    return ['error', cutField(err.name, FIELD_LIMITS.name).text, cutField(err.message, FIELD_LIMITS.message).text, cutField(stack, FIELD_LIMITS.stack * 2).text, undefined];
+  }
+  const t = typeof err;
+  if (err === null || t === 'string' || t === 'number' || t === 'boolean' || t === 'undefined') {
+    return ['value', '', '', '', typeof err === 'string' ? cutField(err, FIELD_LIMITS.message).text : (err as Primitive)];
+  }
+  return ['object', '', '', '', undefined];
 }
 
 function elapsed(since: number): number {

@@ -98,6 +98,18 @@
     else delete global.WebAssembly;
   };
 
+  // ---- recent rejection reasons -----------------------------------------------------------
+  // An unhandled rejection reaches the host (isolated-vm checks after every call) as a copy
+  // of its reason; `rejection` below hands the program's listeners the original when it is
+  // one of the last errors V8 formatted a stack for (isolated-vm reads the stack to copy
+  // it) or the last values promises were seen rejecting with.
+  const recentReasons = [];
+  const rememberReason = (value) => {
+    if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return;
+    if (recentReasons.length === 16) ArrayShift(recentReasons);
+    ArrayPush(recentReasons, value);
+  };
+
   // ---- what inspect needs to know about promises and iterators -------------------------
   // Node's inspect asks V8 for a promise's state and an iterator's entries. JavaScript
   // cannot, so the runtime watches the ways a program makes them (executor.ts routes
@@ -176,6 +188,7 @@
     const settle = (cell, state, value) => {
       if (cell.done) return;
       cell.done = true;
+      if (state === 2) rememberReason(value);
       const kind = state === 1 ? thenKind(value) : 0;
       if (kind === 2) return;
       if (kind === 1) {
@@ -232,6 +245,7 @@
       reject(reason) {
         const p = ReflectApply(nativeReject, receiver(this), [reason]);
         note(p, 2, reason);
+        rememberReason(reason);
         return p;
       },
     }.reject);
@@ -387,6 +401,7 @@
     configurable: true,
     writable: true,
     value: function prepareStackTrace(error, frames) {
+      rememberReason(error);
       let out;
       try { out = ErrorPrototypeToString(error); } catch { out = '<error>'; }
       for (let i = 0; i < frames.length; i++) {
@@ -670,6 +685,7 @@
     exitCode: null,   // () => number | undefined: process.exitCode for the report
     onUncaught: null, // (error, kind) => boolean: true when a listener handled it
     onFatal: null,    // () => void: the run is ending on an error ('exit' listeners)
+    onRejection: null, // (reason, promise) => boolean: true when a listener took an unhandled rejection
   };
   // After every macrotask Node drains the nextTick queue, then microtasks (which V8 runs
   // when the host call returns).
@@ -1590,6 +1606,43 @@
   // The host's one entry point after start: run the next callback, or say how long to
   // wait, or (when nothing is left or the program died) hand over the report. Merging the
   // report into the step saves hello world one host round trip.
+  // An unhandled rejection the host was told of (as a copy: `kind` 'error' with its name,
+  // message and stack, 'value' with a primitive, 'object' for anything else). The
+  // program's 'unhandledRejection' (or 'uncaughtException') listeners get it, as in Node;
+  // 1 when one did, 0 when none listens (the run then fails, as it does without the
+  // Node layer).
+  const ERROR_TYPES = { Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError };
+  const reasonFrom = (kind, name, message, stack, value) => {
+    if (kind === 'value') return value;
+    for (let i = recentReasons.length - 1; i >= 0; i--) {
+      const r = recentReasons[i];
+      if (kind === 'object' && !isErrorLike(r)) return r;
+      if (kind === 'error' && isErrorLike(r) && safeString(() => r.stack, null) === stack) return r;
+    }
+    if (kind !== 'error') return undefined;
+    const Ctor = hasOwn(ERROR_TYPES, name) ? ERROR_TYPES[name] : ErrorCtor;
+    const e = new Ctor(message);
+    if (e.name !== name) ObjectDefineProperty(e, 'name', { value: name, writable: true, configurable: true, enumerable: false });
+    ObjectDefineProperty(e, 'stack', { value: stack, writable: true, configurable: true, enumerable: false });
+    return e;
+  };
+  const rejection = (kind, name, message, stack, value) => {
+    if (halted || hooks.onRejection === null) return 0;
+    const reason = reasonFrom(kind, name, message, stack, value);
+    // Node passes the promise; the original is gone (isolated-vm held it weakly), so the
+    // listener gets one rejected the same way, already handled.
+    let promise;
+    try {
+      promise = PromiseCtor.reject(reason);
+      PromisePrototypeThen(promise, undefined, () => {});
+    } catch {
+      return 0; // the program broke Promise.reject: the run fails on the rejection
+    }
+    if (!hooks.onRejection(reason, promise)) return 0;
+    afterCallback();
+    return 1;
+  };
+
   const step = () => {
     const r = tick();
     if (r === -1 && pendingWasm > 0 && !halted) return 1;
@@ -1628,6 +1681,9 @@
             try { return step(); } finally { flushOut(); }
           },
           drain: flushOut,
+          rejection(kind, name, message, stack, value) {
+            try { return rejection(kind, name, message, stack, value); } finally { flushOut(); }
+          },
         };
       },
     },
