@@ -3,16 +3,23 @@
  * environment, it runs one job at a time in fresh isolates and reports over IPC.
  * It holds no credentials, so a program that escaped its isolate would find nothing here.
  */
-import { Executor, type ExecutorJob } from './executor.ts';
-import type { ChildOptions, FromChild, ToChild } from './messages.ts';
+import { Value } from '@sinclair/typebox/value';
+import { Executor } from './executor.ts';
+import { checkChildOptions, checkToChild, ChildOptions, describeMismatch, type ExecutorJob, type FromChild } from './messages.ts';
 import { dataBytes, limitOwnData, RETIRE_MARGIN_MB, type LimitResult } from './memory-limit.ts';
 import { transpileTypeScript } from './transpile.ts';
 
-const options = JSON.parse(process.argv[2] ?? '{}') as Partial<ChildOptions>;
+// Absent options take SANDBOX_DEFAULTS (the schema's defaults); a wrong one stops the
+// child before it runs anything, saying which.
+const options = Value.Default(ChildOptions, JSON.parse(process.argv[2] ?? '{}')) as ChildOptions;
+if (!checkChildOptions.Check(options)) {
+  process.stderr.write(`sandbox child: bad options, ${describeMismatch(checkChildOptions, options)}; the pool passes them as one JSON argument\n`);
+  process.exit(2);
+}
 const executor = new Executor({
-  warmIsolates: options.warmIsolates ?? 2,
-  cpuLimitMs: options.cpuLimitMs ?? 10_000,
-  maxTimers: options.maxTimers ?? 10_000,
+  warmIsolates: options.warmIsolates,
+  cpuLimitMs: options.cpuLimitMs,
+  maxTimers: options.maxTimers,
   // The pool reads V8's words in this process's stderr as memory_exceeded and starts a
   // new child; exiting frees what the runaway built-in holds at once.
   onRunawayMemory: () => {
@@ -112,9 +119,13 @@ async function runJob(job: ExecutorJob): Promise<void> {
   }
 }
 
-process.on('message', (message: ToChild) => {
-  if (message?.type === 'run' && running === null) void runJob(message.job);
-  else if (message?.type === 'cancel' && message.executionId === running) executor.stopCurrent('cancelled');
+process.on('message', (message: unknown) => {
+  if (!checkToChild.Check(message)) {
+    process.stderr.write(`sandbox child: ignored a message from the pool, ${describeMismatch(checkToChild, message)}\n`);
+    return;
+  }
+  if (message.type === 'run' && running === null) void runJob(message.job);
+  else if (message.type === 'cancel' && message.executionId === running) executor.stopCurrent('cancelled');
 });
 // The pool ends this process (it disconnects, or kills a stuck one); a Ctrl+C that
 // reaches the whole process group must not end a run its worker is draining.

@@ -13,7 +13,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import ivm from 'isolated-vm';
 import type { ProgramError } from '@playground/shared';
-import type { SandboxJob, SandboxOutcome } from './types.ts';
+import type { SandboxOutcome } from './types.ts';
+import { SANDBOX_DEFAULTS, type ExecutorJob } from './messages.ts';
 import { cutField, cutUtf8, FIELD_LIMITS, fitResult } from './budget.ts';
 import { originalPosition, type SourceMap } from './sourcemap.ts';
 import { transpileTypeScript } from './transpile.ts';
@@ -45,10 +46,7 @@ export interface ExecutorOptions {
   onRunawayMemory?: () => void;
 }
 
-export interface ExecutorJob extends SandboxJob {
-  cpuLimitMs?: number;
-  maxTimers?: number;
-}
+export type { ExecutorJob } from './messages.ts';
 
 type Emit = (stream: 'stdout' | 'stderr', data: string) => void;
 
@@ -155,9 +153,9 @@ export class Executor {
 
   constructor(opts: ExecutorOptions = {}) {
     this.#snapshot = buildSnapshot();
-    this.#warmTarget = opts.warmIsolates ?? 2;
-    this.#cpuLimitMs = opts.cpuLimitMs ?? 10_000;
-    this.#maxTimers = opts.maxTimers ?? 10_000;
+    this.#warmTarget = opts.warmIsolates ?? SANDBOX_DEFAULTS.warmIsolates;
+    this.#cpuLimitMs = opts.cpuLimitMs ?? SANDBOX_DEFAULTS.cpuLimitMs;
+    this.#maxTimers = opts.maxTimers ?? SANDBOX_DEFAULTS.maxTimers;
     this.#webAssembly = opts.webAssembly ?? false;
     this.#onRunawayMemory = opts.onRunawayMemory ?? (() => {});
   }

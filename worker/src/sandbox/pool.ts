@@ -4,14 +4,13 @@
  * secrets) and are replaced when they die. Every run ends in an outcome: the child's own
  * report, or this process's verdict when the child went silent (watchdog) or died.
  */
-import { FINAL_STATUSES, LIMITS } from '@playground/shared';
+import { LIMITS } from '@playground/shared';
+import { Value } from '@sinclair/typebox/value';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ChildOptions, FromChild, ToChild } from './messages.ts';
-import type { ExecutorJob } from './executor.ts';
+import { checkFromChild, describeMismatch, SANDBOX_DEFAULTS, type ChildOptions, type ExecutorJob, type FromChild, type ToChild } from './messages.ts';
 import { fitResult } from './budget.ts';
-import { DATA_HEADROOM_MB } from './memory-limit.ts';
-import type { Sandbox, SandboxJob, SandboxOutcome, SandboxOutput } from './types.ts';
+import { SandboxOutcome, type Sandbox, type SandboxJob, type SandboxOutput } from './types.ts';
 
 /** The part of a pino logger this module uses. */
 export interface PoolLogger {
@@ -75,6 +74,8 @@ interface Slot {
   sawOutOfMemory?: boolean;
   /** The child said it exits after its last result (near its memory limit). */
   retiring?: boolean;
+  /** Why this process killed the child, for a `crashed` run's error. */
+  killMessage?: string;
   watchdog?: NodeJS.Timeout;
   killReason?: SandboxOutcome['status'];
 }
@@ -109,10 +110,10 @@ export class SandboxPool implements Sandbox {
     if (!Number.isInteger(opts.size) || opts.size < 1) throw new RangeError(`size must be a whole number >= 1, got ${opts.size}`);
     this.#opts = {
       size: opts.size,
-      warmIsolates: opts.warmIsolates ?? 2,
-      cpuLimitMs: opts.cpuLimitMs ?? 10_000,
-      maxTimers: opts.maxTimers ?? 10_000,
-      dataHeadroomMb: opts.dataHeadroomMb ?? DATA_HEADROOM_MB,
+      warmIsolates: opts.warmIsolates ?? SANDBOX_DEFAULTS.warmIsolates,
+      cpuLimitMs: opts.cpuLimitMs ?? SANDBOX_DEFAULTS.cpuLimitMs,
+      maxTimers: opts.maxTimers ?? SANDBOX_DEFAULTS.maxTimers,
+      dataHeadroomMb: opts.dataHeadroomMb ?? SANDBOX_DEFAULTS.dataHeadroomMb,
       watchdogGraceMs: opts.watchdogGraceMs ?? 1_000,
       cancelGraceMs: opts.cancelGraceMs ?? 150,
       ...(opts.execPath ? { execPath: opts.execPath } : {}),
@@ -202,9 +203,11 @@ export class SandboxPool implements Sandbox {
           resolveReady();
         }
       };
-      child.on('message', (message: FromChild) => {
-        if (message?.type === 'ready') {
-          if (!this.#warnedNoLimit && message.memoryLimit && 'unavailable' in message.memoryLimit) {
+      child.on('message', (message: unknown) => {
+        if (!checkFromChild.Check(message)) {
+          this.#onMalformed(slot, message);
+        } else if (message.type === 'ready') {
+          if (!this.#warnedNoLimit && 'unavailable' in message.memoryLimit) {
             this.#warnedNoLimit = true;
             this.#log.warn({ slot: slot.id, reason: message.memoryLimit.unavailable }, 'sandbox child has no OS memory limit: WebAssembly is not offered to programs');
           }
@@ -224,12 +227,26 @@ export class SandboxPool implements Sandbox {
     });
   }
 
+  /**
+   * The child shares its process with hostile code: a message that does not match its
+   * schema means it is broken or taken over. It is killed (its run, if any, ends
+   * `crashed`, saying why) and replaced.
+   */
+  #onMalformed(slot: Slot, message: unknown): void {
+    const why = describeMismatch(checkFromChild, message);
+    this.#log.error({ slot: slot.id, why, executionId: slot.run?.job.executionId }, 'sandbox child sent a malformed message; killing it');
+    if (slot.run) {
+      slot.killReason = 'crashed';
+      slot.killMessage = `the sandbox process sent a malformed message (${why}) and was stopped`;
+    }
+    slot.child.kill('SIGKILL');
+  }
+
   #onChildMessage(slot: Slot, message: FromChild): void {
     const run = slot.run;
-    if (!run || message === null || typeof message !== 'object') return;
+    if (!run) return;
     if (message.type === 'output') {
       if (message.executionId !== run.job.executionId || run.settled) return;
-      if (typeof message.data !== 'string' || (message.stream !== 'stdout' && message.stream !== 'stderr')) return;
       run.outputBytes += Buffer.byteLength(message.data);
       // The child enforces the cap; this is the backstop should it ever fail to.
       if (run.outputBytes > run.job.maxOutputBytes) return;
@@ -245,7 +262,7 @@ export class SandboxPool implements Sandbox {
         slot.ready = false;
         slot.retiring = true;
       }
-      this.#settle(run, sanitizeOutcome(message.outcome, run.job.maxOutputBytes - run.outputBytes));
+      this.#settle(run, withinBudget(message.outcome, run.job.maxOutputBytes - run.outputBytes));
       this.#dispatch();
     }
   }
@@ -260,7 +277,7 @@ export class SandboxPool implements Sandbox {
       const status = slot.killReason ?? (oom ? 'memory_exceeded' : 'crashed');
       this.#log.warn({ slot: slot.id, code, signal, status, executionId: run.job.executionId, stderr: slot.stderrTail.slice(-512) }, 'sandbox child died during a run');
       const outcome = this.#outcomeFor(run, status);
-      if (status === 'crashed') outcome.error = { name: 'InternalError', message: `the sandbox process exited (${signal ?? `code ${code}`})` };
+      if (status === 'crashed') outcome.error = { name: 'InternalError', message: slot.killMessage ?? `the sandbox process exited (${signal ?? `code ${code}`})` };
       this.#settle(run, outcome);
     } else if (slot.retiring) {
       this.#log.info({ slot: slot.id }, 'sandbox child retired near its memory limit; starting another');
@@ -353,30 +370,13 @@ export class SandboxPool implements Sandbox {
   }
 }
 
-const STATUSES: ReadonlySet<string> = new Set(FINAL_STATUSES);
-
 /**
- * The child is ours, but it shares a process with hostile code: keep only well-formed
- * fields, each within its limit and the output budget the run has left.
+ * The outcome as the child reported it, already checked against its schema: only the
+ * schema's fields are kept (a child could add any), then each field is cut to its limit
+ * and to the output budget the run has left.
  */
-function sanitizeOutcome(raw: unknown, budgetLeft: number): SandboxOutcome {
-  const o = (raw ?? {}) as Record<string, unknown>;
-  const status = typeof o.status === 'string' && STATUSES.has(o.status) ? (o.status as SandboxOutcome['status']) : 'crashed';
-  const outcome: SandboxOutcome = {
-    status,
-    wallMs: typeof o.wallMs === 'number' ? o.wallMs : 0,
-    cpuMs: typeof o.cpuMs === 'number' ? o.cpuMs : 0,
-    truncated: o.truncated === true,
-  };
-  if (typeof o.value === 'string') outcome.value = o.value;
-  if (typeof o.exitCode === 'number' && Number.isInteger(o.exitCode) && o.exitCode >= 0 && o.exitCode < 256) outcome.exitCode = o.exitCode;
-  const e = o.error as Record<string, unknown> | undefined;
-  if (e && typeof e === 'object') {
-    outcome.error = { name: String(e.name ?? 'Error'), message: String(e.message ?? '') };
-    if (typeof e.stack === 'string') outcome.error.stack = e.stack;
-    if (typeof e.line === 'number') outcome.error.line = e.line;
-    if (typeof e.column === 'number') outcome.error.column = e.column;
-  }
+function withinBudget(reported: SandboxOutcome, budgetLeft: number): SandboxOutcome {
+  const outcome = Value.Clean(SandboxOutcome, structuredClone(reported)) as SandboxOutcome;
   if (fitResult(outcome, budgetLeft).cut) outcome.truncated = true;
   return outcome;
 }
