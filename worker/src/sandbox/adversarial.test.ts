@@ -112,6 +112,18 @@ const ESCAPES: Record<string, Case> = {
     code: `for (const n of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) { try { require('crypto').createHash(n); console.log('made', n) } catch (e) { console.log(e.message) } }`,
     status: ['succeeded'], stdout: 'Digest method not supported\n'.repeat(4),
   },
+  'an unhandledRejection listener that throws': {
+    code: `process.on('unhandledRejection', () => { throw new Error('listener failed') }); Promise.reject(new Error('first'))`,
+    status: ['failed'], error: /listener failed/,
+  },
+  'an unhandledRejection listener that rejects again, forever': {
+    code: `let n = 0; process.on('unhandledRejection', () => { n++; Promise.reject(new Error('again ' + n)) }); Promise.reject(new Error('first'))`,
+    job: { timeoutMs: 500 }, status: ['timed_out'],
+  },
+  'an unhandledRejection listener handed a rejection the program built to look like another': {
+    code: `const real = new Error('real'); process.on('unhandledRejection', (r) => console.log(r === real, r.message)); Promise.reject(Object.assign(new Error('fake'), { stack: real.stack }))`,
+    status: ['succeeded'], stdout: 'false fake\n',
+  },
   'an uncaughtException listener that throws': {
     code: `process.on('uncaughtException', () => { throw new Error('listener failed') }); throw new Error('first')`,
     status: ['failed'], error: /listener failed/,
@@ -176,9 +188,23 @@ const ESCAPES: Record<string, Case> = {
     code: `console.log(eval('globalThis') === globalThis, new Function('return process')() === process, (0, eval)('this.process') === process)`,
     status: ['succeeded'], stdout: 'true true true\n',
   },
-  'shared memory and WebAssembly are not offered': {
+  'the promise and iterator notes inspect reads are out of the program\'s reach': {
+    code: `const p = Promise.resolve(1).then((v) => v); const it = new Map([[1, 2]]).entries(); console.log(Reflect.ownKeys(p).length, Reflect.ownKeys(it).length, Object.getOwnPropertySymbols(Promise.reject(1).catch(() => {})).length, (async () => {})() instanceof Promise, p.constructor === Promise.resolve(2).constructor)`,
+    status: ['succeeded'], stdout: '0 0 0 true true\n',
+  },
+  'inspecting after the program replaced then, entries and forEach': {
+    code: `const m = new Map([['a', 1]]); const it = m.entries(); const p = Promise.resolve(7); Promise.prototype.then = () => { throw new Error('hijacked then') }; Map.prototype.forEach = () => { throw new Error('hijacked forEach') }; Map.prototype.entries = null; console.log(it, p)`,
+    status: ['succeeded'], stdout: "[Map Entries] { [ 'a', 1 ] } Promise { 7 }\n",
+  },
+  'a thenable whose then getter throws or counts its reads, resolved and inspected': {
+    // The getter runs once, as in node (V8's read); the runtime cannot tell the state
+    // without running it again, so the promise shows pending (node: rejected).
+    code: `let reads = 0; const t = { get then() { reads++; throw new Error('getter') } }; const p = new Promise((r) => r(t)); p.catch(() => {}); console.log(p, reads)`,
+    status: ['succeeded'], stdout: 'Promise { <pending> } 1\n',
+  },
+  'shared memory is not offered, WebAssembly is': {
     code: `console.log(typeof SharedArrayBuffer, typeof WebAssembly); Atomics.wait(new Int32Array(4), 0, 0, 1000)`,
-    status: ['failed'], stdout: 'undefined undefined\n', error: /TypeError/,
+    status: ['failed'], stdout: 'undefined object\n', error: /TypeError/,
   },
   'an error whose name and message getters throw': {
     code: `const e = new Error('x'); Object.defineProperty(e, 'name', { get() { throw new Error('no name') } }); Object.defineProperty(e, 'message', { get() { throw 1 } }); throw e`,

@@ -13,7 +13,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import ivm from 'isolated-vm';
 import type { ProgramError } from '@playground/shared';
-import type { SandboxJob, SandboxOutcome } from './types.ts';
+import type { SandboxOutcome } from './types.ts';
+import { SANDBOX_DEFAULTS, type ExecutorJob } from './messages.ts';
 import { cutField, cutUtf8, FIELD_LIMITS, fitResult } from './budget.ts';
 import { originalPosition, type SourceMap } from './sourcemap.ts';
 import { transpileTypeScript } from './transpile.ts';
@@ -32,12 +33,20 @@ export interface ExecutorOptions {
   cpuLimitMs?: number;
   /** Timers and immediates a program may have pending at once. */
   maxTimers?: number;
+  /**
+   * Offer `WebAssembly` to programs. Only under an OS memory limit on this process
+   * (memory-limit.ts): a wasm memory is outside the isolate's heap limit.
+   */
+  webAssembly?: boolean;
+  /**
+   * Called when a run went over its memory and still holds the isolate's thread
+   * BACKSTOP_MS later (an uninterruptible built-in such as `fill` over a wasm memory keeps
+   * touching pages after dispose): the child ends itself so the memory is given back.
+   */
+  onRunawayMemory?: () => void;
 }
 
-export interface ExecutorJob extends SandboxJob {
-  cpuLimitMs?: number;
-  maxTimers?: number;
-}
+export type { ExecutorJob } from './messages.ts';
 
 type Emit = (stream: 'stdout' | 'stderr', data: string) => void;
 
@@ -61,6 +70,7 @@ interface Warm {
   start: ivm.Reference<(code: string, file: string, stdin: string, maxTimers: number, outputBudget: number, limits: string) => number>;
   step: ivm.Reference<() => number | string>;
   drain: ivm.Reference<() => void>;
+  rejection: ivm.Reference<(kind: string, name: string, message: string, stack: string, value: Primitive) => number>;
 }
 
 const DEFAULT_MEMORY_MB = 64;
@@ -73,6 +83,20 @@ const MAX_MAPPED_FRAMES = 1000;
  */
 export const MAX_REPORT_CHARS = 2 * (FIELD_LIMITS.value + FIELD_LIMITS.name + FIELD_LIMITS.message + FIELD_LIMITS.stack) + 1024;
 const CPU_CHECK_MS = 10;
+/**
+ * What a run may add to the child's resident memory beyond its heap limit: memory outside
+ * the heap (wasm memories; ArrayBuffers are counted in the heap limit by isolated-vm) up to
+ * memoryMb again, plus the engine's and the host's own share for the run.
+ */
+const RSS_SLACK_MB = 96;
+export const rssAllowanceBytes = (memoryMb: number) => (2 * memoryMb + RSS_SLACK_MB) * 1024 * 1024;
+/**
+ * V8's words for an allocation that failed outside the heap: an ArrayBuffer over the
+ * isolate's limit, or a wasm memory over the child's OS limit. Uncaught, the run is over
+ * its memory, not a failed program.
+ */
+const OUT_OF_MEMORY = /^(?:Array buffer allocation failed|WebAssembly\.\w+(?:\.\w+)?\(\): (?:could not allocate memory|Unable to grow instance memory|Out of memory\b))/;
+export const isOutOfMemoryError = (error: ProgramError) => error.name === 'RangeError' && OUT_OF_MEMORY.test(error.message);
 /** How long past a limit the child's own timers wait for isolated-vm's timeout to act. */
 const BACKSTOP_MS = 250;
 
@@ -82,7 +106,7 @@ export function buildSnapshot(): ivm.ExternalCopy<ArrayBuffer> {
   const preludeSource = readFileSync(new URL('./prelude.js', import.meta.url), 'utf8');
   // The UMD bundle picks `module.exports` when it sees CommonJS; the prelude takes it from
   // the global and deletes it.
-  const inspectScript = `(function () { var module = { exports: {} }; var exports = module.exports;\n${inspectSource}\n;globalThis.__playgroundInspect = module.exports; })();`;
+  const inspectScript = `(function () { var __inspectHooks = { promise: null, entries: null }; var module = { exports: {} }; var exports = module.exports;\n${withInspectHooks(inspectSource)}\n;globalThis.__playgroundInspect = module.exports; globalThis.__playgroundInspectHooks = __inspectHooks; })();`;
   return ivm.Isolate.createSnapshot(
     [
       { code: inspectScript, filename: 'playground:inspect' },
@@ -95,11 +119,33 @@ export function buildSnapshot(): ivm.ExternalCopy<ArrayBuffer> {
   );
 }
 
+/**
+ * node-inspect-extracted stands in for two V8 internals Node's inspect reads, a promise's
+ * state and an iterator's remaining entries, with stubs that know nothing (every promise
+ * `<pending>`, every iterator empty). They become calls to hooks the prelude fills with
+ * what it saw the program do (it tracks promises and iterators in plain JavaScript). The
+ * stubs are matched as text, so a new version of the library fails here, loudly.
+ */
+export function withInspectHooks(source: string): string {
+  const stubs: Array<[string, string]> = [
+    ['getPromiseDetails:()=>[g,void 0]', 'getPromiseDetails:t=>{const d=null===__inspectHooks.promise?void 0:__inspectHooks.promise(t);return void 0===d?[g,void 0]:[2===d[0]?h:1,d[1]]}'],
+    ['previewEntries:t=>[[],!1]', 'previewEntries:(t,e)=>{const d=!0!==e||null===__inspectHooks.entries?void 0:__inspectHooks.entries(t);return void 0===d?[[],!1]:d}'],
+  ];
+  let out = source;
+  for (const [stub, hook] of stubs) {
+    if (out.split(stub).length !== 2) throw new Error(`node-inspect-extracted changed: its stub \`${stub}\` is not there once; update withInspectHooks in executor.ts`);
+    out = out.replace(stub, hook);
+  }
+  return out;
+}
+
 export class Executor {
   readonly #snapshot: ivm.ExternalCopy<ArrayBuffer>;
   readonly #warmTarget: number;
   readonly #cpuLimitMs: number;
   readonly #maxTimers: number;
+  #webAssembly: boolean;
+  readonly #onRunawayMemory: () => void;
   readonly #warm: Warm[] = [];
   #refilling = false;
   #closed = false;
@@ -107,9 +153,22 @@ export class Executor {
 
   constructor(opts: ExecutorOptions = {}) {
     this.#snapshot = buildSnapshot();
-    this.#warmTarget = opts.warmIsolates ?? 2;
-    this.#cpuLimitMs = opts.cpuLimitMs ?? 10_000;
-    this.#maxTimers = opts.maxTimers ?? 10_000;
+    this.#warmTarget = opts.warmIsolates ?? SANDBOX_DEFAULTS.warmIsolates;
+    this.#cpuLimitMs = opts.cpuLimitMs ?? SANDBOX_DEFAULTS.cpuLimitMs;
+    this.#maxTimers = opts.maxTimers ?? SANDBOX_DEFAULTS.maxTimers;
+    this.#webAssembly = opts.webAssembly ?? false;
+    this.#onRunawayMemory = opts.onRunawayMemory ?? (() => {});
+  }
+
+  /**
+   * Offers WebAssembly from the next run on; call once this process has its OS memory
+   * limit, then `prewarm`. Isolates made before lack it, so they are let go.
+   */
+  allowWebAssembly(): void {
+    this.#webAssembly = true;
+    for (const w of this.#warm.splice(0)) {
+      try { w.isolate.dispose(); } catch { /* already gone */ }
+    }
   }
 
   /** Fills the pool of ready isolates; call when idle. */
@@ -119,9 +178,12 @@ export class Executor {
     try {
       // Never during a run: the process's CPU while a run is active is charged to it.
       while (!this.#closed && this.#current === null && this.#warm.length < this.#warmTarget) {
-        this.#warm.push(this.#create(DEFAULT_MEMORY_MB));
-        // Yield between isolates so an arriving job is not held up behind the refill.
+        // Yield first: the last run's isolate is disposed on the next turn, and a new one
+        // made before that could find the child's memory limit taken by its wasm memories.
+        // Between isolates, the yield keeps an arriving job from waiting on the refill.
         await new Promise((resolve) => setImmediate(resolve));
+        if (this.#closed || this.#current !== null || this.#warm.length >= this.#warmTarget) break;
+        this.#warm.push(this.#create(DEFAULT_MEMORY_MB));
       }
     } finally {
       this.#refilling = false;
@@ -146,7 +208,7 @@ export class Executor {
     });
     // The text of a big core module (stream, zlib, ...) on its first require; see runtime/libs.js.
     const source = new ivm.Callback((file: unknown) => librarySource(file));
-    const handle = context.evalClosureSync('return __playground.attach($0, $1, $2, $3)', [write, random, exit, source], {
+    const handle = context.evalClosureSync('return __playground.attach($0, $1, $2, $3, $4)', [write, random, exit, source, this.#webAssembly], {
       result: { reference: true },
       timeout: 1000,
     }) as ivm.Reference<Record<string, unknown>>;
@@ -158,6 +220,7 @@ export class Executor {
       start: handle.getSync('start', { reference: true }) as Warm['start'],
       step: handle.getSync('step', { reference: true }) as Warm['step'],
       drain: handle.getSync('drain', { reference: true }) as Warm['drain'],
+      rejection: handle.getSync('rejection', { reference: true }) as Warm['rejection'],
     };
     handle.release();
     return warm;
@@ -263,7 +326,22 @@ export class Executor {
     // (so its buffered output can be drained); these timers are the backstop, for time
     // spent between calls and for calls that do not stop.
     const wallTimer = setTimeout(() => stop('timed_out'), job.timeoutMs + BACKSTOP_MS);
+    // Memory outside the heap limit (a wasm memory the program fills) shows only in the
+    // process's resident size; the OS limit on the child is the backstop between checks.
+    const rssLimit = process.memoryUsage.rss() + rssAllowanceBytes(job.memoryMb);
+    let overMemorySince = 0;
     const cpuTimer = setInterval(() => {
+      if (process.memoryUsage.rss() > rssLimit) {
+        if (status === null) {
+          overMemorySince = performance.now();
+          return stop('memory_exceeded');
+        }
+        if (overMemorySince !== 0 && performance.now() - overMemorySince > BACKSTOP_MS) {
+          overMemorySince = 0;
+          this.#onRunawayMemory();
+        }
+        return;
+      }
       try {
         sampleHost();
         if (usedNs() > cpuLimitNs + BigInt(BACKSTOP_MS) * 1_000_000n) stop('timed_out');
@@ -275,16 +353,42 @@ export class Executor {
       return Math.max(1, Math.ceil(Math.min(deadline - performance.now(), cpuLeft)));
     };
 
+    // isolated-vm ends a call with the reason of a rejection nothing handled (a copy). Other
+    // ends of a call (time, memory, dispose) are not rejections.
+    const isRejection = (err: unknown) => {
+      if (status !== null || isolate.isDisposed) return false;
+      const message = String((err as Error)?.message);
+      return !/memory limit/i.test(message) && !/^Script execution timed out/.test(message);
+    };
+    // The program's listeners may take it ('unhandledRejection', 'uncaughtException'), and
+    // make more; a call that ended on a rejection they took is a step to run again (0).
+    // The references are the runtime's own functions; their arguments are strings and numbers.
+    const call = async (ref: ivm.Reference<(...args: never[]) => unknown>, args: Array<string | number>): Promise<unknown> => {
+      try {
+        return await (ref as ivm.Reference).apply(undefined, args, { timeout: remaining() });
+      } catch (first) {
+        let err = first;
+        // A listener that rejects again and again is a loop like any other: the run's
+        // time limits end it (a stopped run's call is no rejection).
+        while (isRejection(err)) {
+          try {
+            if ((await warm.rejection.apply(undefined, rejectionArgs(err), { timeout: remaining() })) === 1) return 0;
+            break;
+          } catch (next) {
+            // A listener left a rejection of its own unhandled: offer that one.
+            err = next;
+          }
+        }
+        throw err;
+      }
+    };
+
     let failure: ProgramError | undefined;
     let value: string | undefined;
     let wrapped = false;
     let reportText: unknown;
     try {
-      await warm.start.apply(
-        undefined,
-        [code, file, job.stdin, job.maxTimers ?? this.#maxTimers, job.maxOutputBytes, FIELD_LIMITS_JSON],
-        { timeout: remaining() },
-      );
+      await call(warm.start, [code, file, job.stdin, job.maxTimers ?? this.#maxTimers, job.maxOutputBytes, FIELD_LIMITS_JSON]);
       // `step` answers a number (0: call again, n: wait n ms) until the program is done,
       // then its report as a JSON string.
       let step: unknown = 0;
@@ -297,7 +401,7 @@ export class Executor {
           wakeSleeper = null;
           if (status !== null) break;
         }
-        step = await warm.step.apply(undefined, [], { timeout: remaining() });
+        step = await call(warm.step, []);
       }
       if (status === null) {
         reportText = step;
@@ -357,12 +461,29 @@ export class Executor {
     const result = { value, error: failure };
     if (fitResult(result, job.maxOutputBytes - outputBytes).cut) truncated = true;
     const base = baseNow();
-    if (result.error) return { status: 'failed', error: result.error, ...base };
+    if (result.error) return { status: isOutOfMemoryError(result.error) ? 'memory_exceeded' : 'failed', error: result.error, ...base };
     // process.exitCode set by the program; a report too long to read was refused above.
     const reported = typeof reportText === 'string' && reportText.length <= MAX_REPORT_CHARS ? reportedExitCode(reportText) : null;
     if (reported !== null) return exitOutcome(reported, base);
     return result.value === undefined ? { status: 'succeeded', ...base } : { status: 'succeeded', value: result.value, ...base };
   }
+}
+
+/** An unhandled rejection's reason, as isolated-vm copied it out, as the runtime's `rejection` takes it. */
+type Primitive = string | number | boolean | null | undefined;
+function rejectionArgs(err: unknown): [string, string, string, string, Primitive] {
+  if (err instanceof Error) {
+    if (/^An object was thrown from supplied code/.test(err.message)) return ['object', '', '', '', undefined];
+    // The stack as the isolate made it, without the frames isolated-vm adds on its way out.
+    const boundary = err.stack?.indexOf('\n    at (<isolated-vm boundary>)') ?? -1;
+    const stack = boundary >= 0 ? err.stack!.slice(0, boundary) : (err.stack ?? '');
+    return ['error', cutField(err.name, FIELD_LIMITS.name).text, cutField(err.message, FIELD_LIMITS.message).text, cutField(stack, FIELD_LIMITS.stack * 2).text, undefined];
+  }
+  const t = typeof err;
+  if (err === null || t === 'string' || t === 'number' || t === 'boolean' || t === 'undefined') {
+    return ['value', '', '', '', typeof err === 'string' ? cutField(err, FIELD_LIMITS.message).text : (err as Primitive)];
+  }
+  return ['object', '', '', '', undefined];
 }
 
 function elapsed(since: number): number {

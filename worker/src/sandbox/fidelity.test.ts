@@ -96,6 +96,11 @@ export const SNIPPETS: Record<string, string> = {
   'arguments object': `(function () { console.log(arguments); })(1, 'a')`,
   'frozen and sealed objects': `console.log(Object.freeze({ a: 1 }), Object.seal([1]))`,
   'negative zero and big numbers formatting': `console.log(-0, [-0], 123456789012345680000, 0.000001, 1e-7)`,
+  'settled and pending promises': `console.log(Promise.resolve(1), new Promise(() => {}), new Promise((r) => r({ a: [1] })), [Promise.resolve('x')])`,
+  'a rejected promise that is handled': `const p = Promise.reject(3); p.catch(() => {}); console.log(p, Promise.reject(new RangeError('r')).catch((e) => e.message))`,
+  'promises after then, catch and finally settle': `const a = Promise.resolve(1).then((v) => v + 1); const b = Promise.reject(2).catch((e) => e * 10); const c = a.finally(() => {}); setTimeout(() => console.log(a, b, c))`,
+  'map and set iterators': `const m = new Map([[1, 2], ['k', { v: [1] }]]); const s = new Set(['a', 2]); console.log(m.entries(), m.keys(), m.values(), m[Symbol.iterator](), s.values(), s.entries(), s.keys(), s[Symbol.iterator]())`,
+  'iterators inside objects and empty ones': `console.log({ it: new Map([[1, 2]]).entries() }, [new Set([1]).values()], new Map().keys(), new Set().entries())`,
 };
 
 /**
@@ -103,15 +108,15 @@ export const SNIPPETS: Record<string, string> = {
  * must print what `ours` matches.
  */
 export const KNOWN_DIFFERENCES: Record<string, { code: string; reason: string; ours: RegExp }> = {
-  'settled promise': {
-    code: 'console.log(Promise.resolve(1))',
-    reason: 'Reading a promise\'s state needs a V8 internal that JavaScript cannot reach; every promise prints as pending (node: "Promise { 1 }").',
+  'an async function\'s settled promise': {
+    code: 'async function f() { return 1 } console.log(f())',
+    reason: 'An async function\'s promise is made inside V8, where the runtime cannot see it settle; it prints as pending (node: "Promise { 1 }").',
     ours: /^Promise \{ <pending> \}\n$/,
   },
-  'map iterator': {
-    code: 'console.log(new Map([[1, 2]]).entries())',
-    reason: 'Previewing an iterator without consuming it needs a V8 internal (node: "[Map Entries] { [ 1, 2 ] }").',
-    ours: /^\[Map Iterator\] \{\s*\}\n$/,
+  'a partly consumed iterator': {
+    code: "const it = new Map([['a', 1], ['b', 2]]).keys(); it.next(); console.log(it)",
+    reason: 'An iterator\'s position is V8\'s: the preview lists every entry of its collection (node: "[Map Iterator] { \'b\' }").',
+    ours: /^\[Map Iterator\] \{ 'a', 'b' \}\n$/,
   },
   'error with a stack': {
     code: "console.log(new Error('x'))",

@@ -4,13 +4,13 @@
  * secrets) and are replaced when they die. Every run ends in an outcome: the child's own
  * report, or this process's verdict when the child went silent (watchdog) or died.
  */
-import { FINAL_STATUSES } from '@playground/shared';
+import { LIMITS } from '@playground/shared';
+import { Value } from '@sinclair/typebox/value';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ChildOptions, FromChild, ToChild } from './messages.ts';
-import type { ExecutorJob } from './executor.ts';
+import { checkFromChild, describeMismatch, SANDBOX_DEFAULTS, type ChildOptions, type ExecutorJob, type FromChild, type ToChild } from './messages.ts';
 import { fitResult } from './budget.ts';
-import type { Sandbox, SandboxJob, SandboxOutcome, SandboxOutput } from './types.ts';
+import { SandboxOutcome, type Sandbox, type SandboxJob, type SandboxOutput } from './types.ts';
 
 /** The part of a pino logger this module uses. */
 export interface PoolLogger {
@@ -29,6 +29,11 @@ export interface SandboxPoolOptions {
   cpuLimitMs?: number;
   /** Pending timers and immediates a program may hold. */
   maxTimers?: number;
+  /**
+   * Each child's OS memory limit (RLIMIT_DATA): what it holds when ready plus this many MB.
+   * It bounds memory outside the isolates' heaps, wasm memories above all.
+   */
+  dataHeadroomMb?: number;
   /** How long past a run's deadline a silent child is given before it is killed. */
   watchdogGraceMs?: number;
   /** After a cancel, how long the child has to confirm before it is killed. */
@@ -65,10 +70,28 @@ interface Slot {
   run: Run | null;
   /** Last bytes the child wrote to stderr: V8 prints why it aborted there. */
   stderrTail: string;
+  /** The child said on stderr it ran out of memory (V8's fatal report, or its own runaway check). */
+  sawOutOfMemory?: boolean;
+  /** The child said it exits after its last result (near its memory limit). */
+  retiring?: boolean;
+  /** Why this process killed the child, for a `crashed` run's error. */
+  killMessage?: string;
   watchdog?: NodeJS.Timeout;
   killReason?: SandboxOutcome['status'];
 }
 
+/**
+ * What V8 (or the child's own runaway check) writes when a child dies for memory: the
+ * isolate's heap, or a commit refused by the child's RLIMIT_DATA.
+ */
+const OUT_OF_MEMORY = /out of memory|heap limit|Allocation failed|memory limit|is_heap_oom = 1|Committing semi space failed/i;
+/**
+ * No single wasm memory may be larger than the largest heap a run may have (64 KiB pages):
+ * past it `memory.grow` answers -1 inside wasm and throws from JavaScript, and a bigger
+ * `new WebAssembly.Memory` fails, each at once rather than when the child's OS limit
+ * runs out. Node's own cap is 65536 pages (4 GiB).
+ */
+const WASM_MAX_PAGES = (LIMITS.memoryMb.max * 1024 * 1024) / 65536;
 const CHILD_PATH = fileURLToPath(new URL('./child.ts', import.meta.url));
 const noopLogger: PoolLogger = { info() {}, warn() {}, error() {} };
 
@@ -81,14 +104,16 @@ export class SandboxPool implements Sandbox {
   #started: Promise<void> | null = null;
   #closing: Promise<void> | null = null;
   #restartDelayMs = 0;
+  #warnedNoLimit = false;
 
   constructor(opts: SandboxPoolOptions) {
     if (!Number.isInteger(opts.size) || opts.size < 1) throw new RangeError(`size must be a whole number >= 1, got ${opts.size}`);
     this.#opts = {
       size: opts.size,
-      warmIsolates: opts.warmIsolates ?? 2,
-      cpuLimitMs: opts.cpuLimitMs ?? 10_000,
-      maxTimers: opts.maxTimers ?? 10_000,
+      warmIsolates: opts.warmIsolates ?? SANDBOX_DEFAULTS.warmIsolates,
+      cpuLimitMs: opts.cpuLimitMs ?? SANDBOX_DEFAULTS.cpuLimitMs,
+      maxTimers: opts.maxTimers ?? SANDBOX_DEFAULTS.maxTimers,
+      dataHeadroomMb: opts.dataHeadroomMb ?? SANDBOX_DEFAULTS.dataHeadroomMb,
       watchdogGraceMs: opts.watchdogGraceMs ?? 1_000,
       cancelGraceMs: opts.cancelGraceMs ?? 150,
       ...(opts.execPath ? { execPath: opts.execPath } : {}),
@@ -150,12 +175,13 @@ export class SandboxPool implements Sandbox {
       warmIsolates: this.#opts.warmIsolates,
       cpuLimitMs: this.#opts.cpuLimitMs,
       maxTimers: this.#opts.maxTimers,
+      dataHeadroomMb: this.#opts.dataHeadroomMb,
     };
     const child = fork(CHILD_PATH, [JSON.stringify(options)], {
       // Nothing of the worker's environment: no AWS_*, no tokens, no NODE_OPTIONS.
       env: {},
       ...(this.#opts.execPath ? { execPath: this.#opts.execPath } : {}),
-      execArgv: ['--no-node-snapshot', '--disable-warning=ExperimentalWarning'],
+      execArgv: ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', `--wasm-max-mem-pages=${WASM_MAX_PAGES}`],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'json',
     });
@@ -163,6 +189,10 @@ export class SandboxPool implements Sandbox {
     this.#slots.add(slot);
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (text: string) => {
+      // V8's report of a fatal out-of-memory goes on for pages (heap statistics, the last
+      // GCs): look at every chunk (with the end of the one before, for a phrase split
+      // between them) rather than only at what is left in the tail.
+      if (OUT_OF_MEMORY.test(slot.stderrTail.slice(-64) + text)) slot.sawOutOfMemory = true;
       slot.stderrTail = (slot.stderrTail + text).slice(-4096);
     });
     return new Promise<void>((resolveReady) => {
@@ -173,8 +203,14 @@ export class SandboxPool implements Sandbox {
           resolveReady();
         }
       };
-      child.on('message', (message: FromChild) => {
-        if (message?.type === 'ready') {
+      child.on('message', (message: unknown) => {
+        if (!checkFromChild.Check(message)) {
+          this.#onMalformed(slot, message);
+        } else if (message.type === 'ready') {
+          if (!this.#warnedNoLimit && 'unavailable' in message.memoryLimit) {
+            this.#warnedNoLimit = true;
+            this.#log.warn({ slot: slot.id, reason: message.memoryLimit.unavailable }, 'sandbox child has no OS memory limit: WebAssembly is not offered to programs');
+          }
           slot.ready = true;
           this.#restartDelayMs = 0;
           markReady();
@@ -191,12 +227,26 @@ export class SandboxPool implements Sandbox {
     });
   }
 
+  /**
+   * The child shares its process with hostile code: a message that does not match its
+   * schema means it is broken or taken over. It is killed (its run, if any, ends
+   * `crashed`, saying why) and replaced.
+   */
+  #onMalformed(slot: Slot, message: unknown): void {
+    const why = describeMismatch(checkFromChild, message);
+    this.#log.error({ slot: slot.id, why, executionId: slot.run?.job.executionId }, 'sandbox child sent a malformed message; killing it');
+    if (slot.run) {
+      slot.killReason = 'crashed';
+      slot.killMessage = `the sandbox process sent a malformed message (${why}) and was stopped`;
+    }
+    slot.child.kill('SIGKILL');
+  }
+
   #onChildMessage(slot: Slot, message: FromChild): void {
     const run = slot.run;
-    if (!run || message === null || typeof message !== 'object') return;
+    if (!run) return;
     if (message.type === 'output') {
       if (message.executionId !== run.job.executionId || run.settled) return;
-      if (typeof message.data !== 'string' || (message.stream !== 'stdout' && message.stream !== 'stderr')) return;
       run.outputBytes += Buffer.byteLength(message.data);
       // The child enforces the cap; this is the backstop should it ever fail to.
       if (run.outputBytes > run.job.maxOutputBytes) return;
@@ -208,7 +258,11 @@ export class SandboxPool implements Sandbox {
     } else if (message.type === 'result') {
       if (message.executionId !== run.job.executionId) return;
       this.#free(slot);
-      this.#settle(run, sanitizeOutcome(message.outcome, run.job.maxOutputBytes - run.outputBytes));
+      if (message.retiring === true) {
+        slot.ready = false;
+        slot.retiring = true;
+      }
+      this.#settle(run, withinBudget(message.outcome, run.job.maxOutputBytes - run.outputBytes));
       this.#dispatch();
     }
   }
@@ -219,12 +273,14 @@ export class SandboxPool implements Sandbox {
     const run = slot.run;
     slot.run = null;
     if (run && !run.settled) {
-      const oom = /out of memory|heap limit|Allocation failed|memory limit/i.test(slot.stderrTail);
+      const oom = slot.sawOutOfMemory === true;
       const status = slot.killReason ?? (oom ? 'memory_exceeded' : 'crashed');
       this.#log.warn({ slot: slot.id, code, signal, status, executionId: run.job.executionId, stderr: slot.stderrTail.slice(-512) }, 'sandbox child died during a run');
       const outcome = this.#outcomeFor(run, status);
-      if (status === 'crashed') outcome.error = { name: 'InternalError', message: `the sandbox process exited (${signal ?? `code ${code}`})` };
+      if (status === 'crashed') outcome.error = { name: 'InternalError', message: slot.killMessage ?? `the sandbox process exited (${signal ?? `code ${code}`})` };
       this.#settle(run, outcome);
+    } else if (slot.retiring) {
+      this.#log.info({ slot: slot.id }, 'sandbox child retired near its memory limit; starting another');
     } else if (!this.#closing) {
       this.#log.warn({ slot: slot.id, code, signal }, 'sandbox child exited');
     }
@@ -314,30 +370,13 @@ export class SandboxPool implements Sandbox {
   }
 }
 
-const STATUSES: ReadonlySet<string> = new Set(FINAL_STATUSES);
-
 /**
- * The child is ours, but it shares a process with hostile code: keep only well-formed
- * fields, each within its limit and the output budget the run has left.
+ * The outcome as the child reported it, already checked against its schema: only the
+ * schema's fields are kept (a child could add any), then each field is cut to its limit
+ * and to the output budget the run has left.
  */
-function sanitizeOutcome(raw: unknown, budgetLeft: number): SandboxOutcome {
-  const o = (raw ?? {}) as Record<string, unknown>;
-  const status = typeof o.status === 'string' && STATUSES.has(o.status) ? (o.status as SandboxOutcome['status']) : 'crashed';
-  const outcome: SandboxOutcome = {
-    status,
-    wallMs: typeof o.wallMs === 'number' ? o.wallMs : 0,
-    cpuMs: typeof o.cpuMs === 'number' ? o.cpuMs : 0,
-    truncated: o.truncated === true,
-  };
-  if (typeof o.value === 'string') outcome.value = o.value;
-  if (typeof o.exitCode === 'number' && Number.isInteger(o.exitCode) && o.exitCode >= 0 && o.exitCode < 256) outcome.exitCode = o.exitCode;
-  const e = o.error as Record<string, unknown> | undefined;
-  if (e && typeof e === 'object') {
-    outcome.error = { name: String(e.name ?? 'Error'), message: String(e.message ?? '') };
-    if (typeof e.stack === 'string') outcome.error.stack = e.stack;
-    if (typeof e.line === 'number') outcome.error.line = e.line;
-    if (typeof e.column === 'number') outcome.error.column = e.column;
-  }
+function withinBudget(reported: SandboxOutcome, budgetLeft: number): SandboxOutcome {
+  const outcome = Value.Clean(SandboxOutcome, structuredClone(reported)) as SandboxOutcome;
   if (fitResult(outcome, budgetLeft).cut) outcome.truncated = true;
   return outcome;
 }

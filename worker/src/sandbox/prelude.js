@@ -17,10 +17,12 @@
   const util = global.__playgroundInspect;
   delete global.__playgroundInspect;
   const { inspect, formatWithOptions } = util;
+  const inspectHooks = global.__playgroundInspectHooks;
+  delete global.__playgroundInspectHooks;
 
   // ---- primordials -------------------------------------------------------------------
   const indirectEval = global.eval;
-  const { apply: ReflectApply, ownKeys: ReflectOwnKeys, defineProperty: ReflectDefineProperty } = Reflect;
+  const { apply: ReflectApply, construct: ReflectConstruct, ownKeys: ReflectOwnKeys, defineProperty: ReflectDefineProperty } = Reflect;
   const {
     keys: ObjectKeys, defineProperty: ObjectDefineProperty, freeze: ObjectFreeze,
     getPrototypeOf: ObjectGetPrototypeOf, create: ObjectCreate, assign: ObjectAssign,
@@ -83,15 +85,189 @@
   const SymbolToStringTag = Symbol.toStringTag;
   const AsyncFunction = ObjectGetPrototypeOf(async function () {}).constructor;
 
-  // Values too dangerous or too costly to offer: shared memory enables Atomics.wait (an
-  // uninterruptible block) and WebAssembly memories reserve gigabytes of address space
-  // outside the isolate's heap limit. V8 installs both again in every new context, so
-  // they are removed per context, in attach.
-  const removeUnsafeGlobals = () => {
+  // Shared memory is never offered: it enables Atomics.wait, an uninterruptible block.
+  // WebAssembly stays only when the host says the child runs under an OS memory limit
+  // (memory-limit.ts): a wasm memory lives outside the isolate's heap limit, so only the
+  // kernel's limit and the host's watch on the child's memory bound it. V8 installs both
+  // again in every new context, so this runs per context, in attach (which runs while the
+  // isolate is made ahead of need: changing the global object during a run costs every
+  // run ~0.2 ms of CPU).
+  const removeUnsafeGlobals = (keepWebAssembly) => {
     delete global.SharedArrayBuffer;
-    delete global.WebAssembly;
+    if (keepWebAssembly === true && global.WebAssembly !== undefined) trackWebAssembly(global.WebAssembly);
+    else delete global.WebAssembly;
   };
-  removeUnsafeGlobals();
+
+  // ---- recent rejection reasons -----------------------------------------------------------
+  // An unhandled rejection reaches the host (isolated-vm checks after every call) as a copy
+  // of its reason; `rejection` below hands the program's listeners the original when it is
+  // one of the last errors V8 formatted a stack for (isolated-vm reads the stack to copy
+  // it) or the last values promises were seen rejecting with.
+  const recentReasons = [];
+  const rememberReason = (value) => {
+    if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return;
+    if (recentReasons.length === 16) ArrayShift(recentReasons);
+    ArrayPush(recentReasons, value);
+  };
+
+  // ---- what inspect needs to know about promises and iterators -------------------------
+  // Node's inspect asks V8 for a promise's state and an iterator's entries. JavaScript
+  // cannot, so the runtime watches the ways a program makes them (executor.ts routes
+  // inspect's questions here). What it learns is kept in private fields (invisible to the
+  // program; a WeakMap made a chain of 1e5 `then`s 5x slower), and no reaction is added to
+  // a promise the program did not chain: that would mark it handled and hide an unhandled
+  // rejection.
+  {
+    // The base class returns the object it is given, so `new Note(o, x)` puts a private
+    // field on any object.
+    class Given { constructor(o) { return o; } }
+    class Note extends Given {
+      #note;
+      constructor(o, note) { super(o); this.#note = note; }
+      static of(o) { return o !== null && typeof o === 'object' && #note in o ? o.#note : undefined; }
+    }
+    const noteOf = Note.of;
+    const replace = (target, original, wrapped) => {
+      for (const key of ReflectOwnKeys(target)) {
+        const d = ObjectGetOwnPropertyDescriptor(target, key);
+        if (d.value === original) ReflectDefineProperty(target, key, { ...d, value: wrapped });
+      }
+    };
+
+    // Map and Set iterators: where each came from, so inspect can list its entries. An
+    // iterator already partly consumed still lists them all (its position is V8's).
+    const MapEntries = Map.prototype.entries;
+    const MapKeys = Map.prototype.keys;
+    const MapValuesOf = Map.prototype.values;
+    const SetValues = Set.prototype.values;
+    const SetEntries = Set.prototype.entries;
+    // Also Map.prototype[Symbol.iterator], Set.prototype.keys and Set.prototype[Symbol.iterator].
+    replace(Map.prototype, MapEntries, { entries() { const it = ReflectApply(MapEntries, this, []); new Note(it, { source: this, kind: 0 }); return it; } }.entries);
+    replace(Map.prototype, MapKeys, { keys() { const it = ReflectApply(MapKeys, this, []); new Note(it, { source: this, kind: 1 }); return it; } }.keys);
+    replace(Map.prototype, MapValuesOf, { values() { const it = ReflectApply(MapValuesOf, this, []); new Note(it, { source: this, kind: 2 }); return it; } }.values);
+    replace(Set.prototype, SetValues, { values() { const it = ReflectApply(SetValues, this, []); new Note(it, { source: this, kind: 2 }); return it; } }.values);
+    replace(Set.prototype, SetEntries, { entries() { const it = ReflectApply(SetEntries, this, []); new Note(it, { source: this, kind: 0 }); return it; } }.entries);
+    const MapForEach = Function.prototype.call.bind(Map.prototype.forEach);
+    const SetForEach = Function.prototype.call.bind(Set.prototype.forEach);
+    // [entries, isKeyValue] as V8's previewEntries gives them: pairs flattened.
+    inspectHooks.entries = (iterator) => {
+      const seen = noteOf(iterator);
+      if (seen === undefined || seen.kind === undefined) return undefined;
+      const out = [];
+      const each = (value, key) => {
+        if (seen.kind === 0) { ArrayPush(out, key); ArrayPush(out, value); }
+        else ArrayPush(out, seen.kind === 1 ? key : value);
+      };
+      if (IsMap(seen.source)) MapForEach(seen.source, each); else SetForEach(seen.source, each);
+      return [out, seen.kind === 0];
+    };
+
+    // Promises: [state, value] (1 fulfilled, 2 rejected) for those made by `new Promise`,
+    // `Promise.resolve`/`reject` and `then`/`catch`/`finally`; an async function's promise
+    // is V8's own, so it shows `<pending>`.
+    const NativePromise = Promise;
+    const nativeThen = NativePromise.prototype.then;
+    const nativeResolve = NativePromise.resolve;
+    const nativeReject = NativePromise.reject;
+    // Whether V8 will follow `v` as a thenable, found without calling anything of the
+    // program's (V8 reads `then` once; a getter must not run twice): 0 no, 1 yes,
+    // 2 cannot tell (an accessor, or a proxy's trap threw).
+    const thenKind = (v) => {
+      if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return 0;
+      try {
+        for (let o = v; o !== null; o = ObjectGetPrototypeOf(o)) {
+          const d = ObjectGetOwnPropertyDescriptor(o, 'then');
+          if (d !== undefined) return hasOwn(d, 'value') ? (typeof d.value === 'function' ? 1 : 0) : 2;
+        }
+        return 0;
+      } catch {
+        return 2;
+      }
+    };
+    // What a promise resolved with `value` is now, in its cell.
+    const settle = (cell, state, value) => {
+      if (cell.done) return;
+      cell.done = true;
+      if (state === 2) rememberReason(value);
+      const kind = state === 1 ? thenKind(value) : 0;
+      if (kind === 2) return;
+      if (kind === 1) {
+        // It follows the thenable. A native promise is watched (V8 chains onto it a job
+        // later anyway, so marking it handled changes nothing); any other thenable's then
+        // is the program's, and is not called an extra time: it stays pending here.
+        try {
+          ReflectApply(nativeThen, value, [
+            (v) => { cell.state = 1; cell.value = v; },
+            (e) => { cell.state = 2; cell.value = e; },
+          ]);
+        } catch { /* not a native promise */ }
+        return;
+      }
+      cell.state = state;
+      cell.value = value;
+    };
+    const note = (p, state, value) => {
+      const cell = { state, value, done: state !== 0 };
+      if (p !== null && typeof p === 'object' && noteOf(p) === undefined) new Note(p, cell);
+      return cell;
+    };
+    inspectHooks.promise = (p) => {
+      const cell = noteOf(p);
+      return cell === undefined || !(cell.state > 0) ? undefined : [cell.state, cell.value];
+    };
+    // `new Promise(executor)` goes through this proxy of the constructor (the global
+    // `Promise`); promises keep V8's own constructor, so `await` and `instanceof` are as
+    // before.
+    const promiseProxy = new Proxy(NativePromise, {
+      construct(target, args, newTarget) {
+        const executor = args[0];
+        if (typeof executor !== 'function') return ReflectConstruct(target, args, newTarget);
+        const cell = { state: 0, value: undefined, done: false };
+        const p = ReflectConstruct(target, [function (resolve, reject) {
+          return ReflectApply(executor, this, [
+            (value) => { settle(cell, 1, value); return resolve(value); },
+            (reason) => { settle(cell, 2, reason); return reject(reason); },
+          ]);
+        }], newTarget);
+        new Note(p, cell);
+        return p;
+      },
+    });
+    const receiver = (self) => (self === promiseProxy ? NativePromise : self);
+    replace(NativePromise, nativeResolve, {
+      resolve(value) {
+        const p = ReflectApply(nativeResolve, receiver(this), [value]);
+        if (p !== value) settle(note(p, 0), 1, value);
+        return p;
+      },
+    }.resolve);
+    replace(NativePromise, nativeReject, {
+      reject(reason) {
+        const p = ReflectApply(nativeReject, receiver(this), [reason]);
+        note(p, 2, reason);
+        rememberReason(reason);
+        return p;
+      },
+    }.reject);
+    replace(NativePromise.prototype, nativeThen, {
+      then(onFulfilled, onRejected) {
+        // The derived promise settles with what a handler returns or throws; without a
+        // handler it passes the value or reason on, as these do.
+        const cell = { state: 0, value: undefined, done: false };
+        const derived = ReflectApply(nativeThen, this, [
+          typeof onFulfilled === 'function'
+            ? (v) => { let out; try { out = onFulfilled(v); } catch (e) { settle(cell, 2, e); throw e; } settle(cell, 1, out); return out; }
+            : (v) => { settle(cell, 1, v); return v; },
+          typeof onRejected === 'function'
+            ? (e) => { let out; try { out = onRejected(e); } catch (e2) { settle(cell, 2, e2); throw e2; } settle(cell, 1, out); return out; }
+            : (e) => { settle(cell, 2, e); throw e; },
+        ]);
+        if (derived !== null && typeof derived === 'object' && noteOf(derived) === undefined) new Note(derived, cell);
+        return derived;
+      },
+    }.then);
+    ObjectDefineProperty(global, 'Promise', { value: promiseProxy, writable: true, configurable: true, enumerable: false });
+  }
 
   // ---- per-execution state (reset by attach; every isolate serves one execution) ---
   let hostWrite = null;       // (fd: 1|2, text: string) => void, an ignored ivm Callback
@@ -225,6 +401,7 @@
     configurable: true,
     writable: true,
     value: function prepareStackTrace(error, frames) {
+      rememberReason(error);
       let out;
       try { out = ErrorPrototypeToString(error); } catch { out = '<error>'; }
       for (let i = 0; i < frames.length; i++) {
@@ -508,6 +685,7 @@
     exitCode: null,   // () => number | undefined: process.exitCode for the report
     onUncaught: null, // (error, kind) => boolean: true when a listener handled it
     onFatal: null,    // () => void: the run is ending on an error ('exit' listeners)
+    onRejection: null, // (reason, promise) => boolean: true when a listener took an unhandled rejection
   };
   // After every macrotask Node drains the nextTick queue, then microtasks (which V8 runs
   // when the host call returns).
@@ -1337,6 +1515,32 @@
   define('URL', URL);
   define('URLSearchParams', URLSearchParams);
 
+  // ---- WebAssembly ------------------------------------------------------------------------
+  // V8 compiles and instantiates asynchronously on its own threads and settles the promise
+  // in a task of its own, which the loop cannot see: as a pending operation keeps node's
+  // loop alive, one keeps this loop waiting (a 1 ms poll) instead of ending the run.
+  let pendingWasm = 0;
+  const trackWebAssembly = (ns) => {
+    const track = (name) => {
+      const original = ns[name];
+      if (typeof original !== 'function') return;
+      const wrapped = {
+        [name](...args) {
+          const promise = ReflectApply(original, ns, args);
+          pendingWasm++;
+          const settled = () => { pendingWasm--; };
+          PromisePrototypeThen(promise, settled, settled);
+          return promise;
+        },
+      }[name];
+      ObjectDefineProperty(wrapped, 'length', { value: original.length });
+      ObjectDefineProperty(ns, name, { value: wrapped, writable: true, configurable: true, enumerable: false });
+    };
+    track('compile');
+    track('instantiate');
+  };
+  removeUnsafeGlobals(false);
+
   // ---- the host's handle ---------------------------------------------------------------
   const SOURCE_URL = (file) => `\n//# sourceURL=${file}`;
 
@@ -1402,8 +1606,46 @@
   // The host's one entry point after start: run the next callback, or say how long to
   // wait, or (when nothing is left or the program died) hand over the report. Merging the
   // report into the step saves hello world one host round trip.
+  // An unhandled rejection the host was told of (as a copy: `kind` 'error' with its name,
+  // message and stack, 'value' with a primitive, 'object' for anything else). The
+  // program's 'unhandledRejection' (or 'uncaughtException') listeners get it, as in Node;
+  // 1 when one did, 0 when none listens (the run then fails, as it does without the
+  // Node layer).
+  const ERROR_TYPES = { Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError };
+  const reasonFrom = (kind, name, message, stack, value) => {
+    if (kind === 'value') return value;
+    for (let i = recentReasons.length - 1; i >= 0; i--) {
+      const r = recentReasons[i];
+      if (kind === 'object' && !isErrorLike(r)) return r;
+      if (kind === 'error' && isErrorLike(r) && safeString(() => r.stack, null) === stack) return r;
+    }
+    if (kind !== 'error') return undefined;
+    const Ctor = hasOwn(ERROR_TYPES, name) ? ERROR_TYPES[name] : ErrorCtor;
+    const e = new Ctor(message);
+    if (e.name !== name) ObjectDefineProperty(e, 'name', { value: name, writable: true, configurable: true, enumerable: false });
+    ObjectDefineProperty(e, 'stack', { value: stack, writable: true, configurable: true, enumerable: false });
+    return e;
+  };
+  const rejection = (kind, name, message, stack, value) => {
+    if (halted || hooks.onRejection === null) return 0;
+    const reason = reasonFrom(kind, name, message, stack, value);
+    // Node passes the promise; the original is gone (isolated-vm held it weakly), so the
+    // listener gets one rejected the same way, already handled.
+    let promise;
+    try {
+      promise = PromiseCtor.reject(reason);
+      PromisePrototypeThen(promise, undefined, () => {});
+    } catch {
+      return 0; // the program broke Promise.reject: the run fails on the rejection
+    }
+    if (!hooks.onRejection(reason, promise)) return 0;
+    afterCallback();
+    return 1;
+  };
+
   const step = () => {
     const r = tick();
+    if (r === -1 && pendingWasm > 0 && !halted) return 1;
     if (r === -1 && hooks.onIdle !== null) {
       hooks.onIdle(() => liveCount > 0);
       if (!halted && liveCount > 0) return 0;
@@ -1424,8 +1666,8 @@
     configurable: true,
     value: {
       // Called by the host once per isolate, before user code; it removes this handle.
-      attach(writeFn, randomFn, exitFn, sourceFn) {
-        removeUnsafeGlobals();
+      attach(writeFn, randomFn, exitFn, sourceFn, keepWebAssembly) {
+        removeUnsafeGlobals(keepWebAssembly);
         hostWrite = writeFn;
         hostRandom = randomFn;
         hostExit = exitFn === undefined ? null : exitFn;
@@ -1439,6 +1681,9 @@
             try { return step(); } finally { flushOut(); }
           },
           drain: flushOut,
+          rejection(kind, name, message, stack, value) {
+            try { return rejection(kind, name, message, stack, value); } finally { flushOut(); }
+          },
         };
       },
     },

@@ -1,22 +1,25 @@
 /**
  * The contract between the worker (SQS, DynamoDB, publishing) and the sandbox (isolates
  * in child processes without credentials). Everything here crosses an IPC channel, so
- * it is plain data.
+ * it is plain data, defined as TypeBox schemas (types derived with Static) that the pool
+ * checks what a child sends against (messages.ts).
  */
-import type { Language, ProgramError, Status } from '@playground/shared';
+import { Type, type Static } from '@sinclair/typebox';
+import { Language, ProgramError, Status } from '@playground/shared';
 
-export interface SandboxJob {
-  executionId: string;
-  language: Language;
-  code: string;
-  stdin: string;
+export const SandboxJob = Type.Object({
+  executionId: Type.String({ minLength: 1 }),
+  language: Language,
+  code: Type.String(),
+  stdin: Type.String(),
   /** Wall-clock limit of the whole run. */
-  timeoutMs: number;
+  timeoutMs: Type.Integer({ minimum: 1 }),
   /** Isolate heap limit. */
-  memoryMb: number;
+  memoryMb: Type.Integer({ minimum: 1 }),
   /** Output past this many bytes stops the program with `output_exceeded`. */
-  maxOutputBytes: number;
-}
+  maxOutputBytes: Type.Integer({ minimum: 0 }),
+});
+export type SandboxJob = Static<typeof SandboxJob>;
 
 /** A chunk the program printed, in order. */
 export interface SandboxOutput {
@@ -24,26 +27,27 @@ export interface SandboxOutput {
   data: string;
 }
 
-export interface SandboxOutcome {
-  status: Exclude<Status, 'cancelled'> | 'cancelled';
+export const SandboxOutcome = Type.Object({
+  status: Status,
   /** Completion value of the last expression statement, formatted like util.inspect. */
-  value?: string;
-  error?: ProgramError;
-  wallMs: number;
+  value: Type.Optional(Type.String()),
+  error: Type.Optional(ProgramError),
+  wallMs: Type.Number({ minimum: 0 }),
   /**
    * CPU time of the run: the isolate's, plus what the host did for it while the isolate
    * waited (getRandomValues, ivm's hand-overs, output, source mapping). Never more than wallMs.
    */
-  cpuMs: number;
+  cpuMs: Type.Number({ minimum: 0 }),
   /**
    * True when anything the program produced was cut: output at maxOutputBytes (the run then
    * ends `output_exceeded`), or the value or an error field at its limit or at what was left
    * of maxOutputBytes (the status is unchanged; the cut text ends with a marker).
    */
-  truncated: boolean;
+  truncated: Type.Boolean(),
   /** Set when the program chose its exit code (process.exit, process.exitCode). */
-  exitCode?: number;
-}
+  exitCode: Type.Optional(Type.Integer({ minimum: 0, maximum: 255 })),
+});
+export type SandboxOutcome = Static<typeof SandboxOutcome>;
 
 export interface Sandbox {
   /**

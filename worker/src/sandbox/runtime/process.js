@@ -103,6 +103,24 @@ hooks.onUncaught = (error, kind) => {
     inUncaught = false;
   }
 };
+// An unhandled rejection goes to 'unhandledRejection' listeners, or else, as Node's
+// default mode does, to 'uncaughtException' listeners with the origin 'unhandledRejection'.
+// With neither, it ends the run. A listener that throws ends it too.
+hooks.onRejection = (reason, promise) => {
+  if (inUncaught || exiting) return false;
+  const name = listening('unhandledRejection') ? 'unhandledRejection' : listening('uncaughtException') ? 'uncaughtException' : null;
+  if (name === null) return false;
+  inUncaught = true;
+  try {
+    if (name === 'unhandledRejection') events().emit(name, reason, promise);
+    else events().emit(name, reason, 'unhandledRejection');
+  } catch (e) {
+    die(e, 'exception');
+  } finally {
+    inUncaught = false;
+  }
+  return true;
+};
 hooks.onIdle = (hasWork) => {
   if (exiting) return;
   if (listening('beforeExit')) {
