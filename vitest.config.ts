@@ -11,7 +11,7 @@ export default defineConfig({
         test: {
           name: 'node',
           include: [
-            '{shared,gateway,worker,local,client}/src/**/*.test.ts',
+            '{shared,gateway,sandbox,worker,local,client}/src/**/*.test.ts',
             'tests/**/*.test.ts',
             'infra/**/*.test.ts',
             'bench/**/*.test.ts',

@@ -24,8 +24,8 @@ import { ExecutionStore, ttlFrom, type ExecutionItem } from '@playground/shared/
 import { DEFAULT_TIMING } from '@playground/shared/resources';
 import { encodeQueueMessage, queueMessageFor } from '@playground/shared/queue';
 import { Delivery } from '@playground/shared/delivery';
-import { Executor } from '../worker/src/sandbox/executor.ts';
-import { benchSandbox } from '../worker/src/sandbox/bench.ts';
+import { Executor } from '@playground/sandbox/executor';
+import { benchSandbox } from '@playground/sandbox/bench';
 import {
   BenchSocket, calibrationMs, childrenOf, closedLoop, cpuMs, endProgress, machine, openSockets, progressLine, rssKiB, sleep, summarize, type Summary,
 } from './lib.ts';
@@ -106,7 +106,7 @@ async function ownSocket(stack: LocalStack, executions: ExecutionStore) {
 
 /** The floor: what one hello world cannot avoid in this design, each part on its own. */
 async function floor(stack: LocalStack) {
-  step('floor: bare isolate (worker/src/sandbox/bench.ts)');
+  step('floor: bare isolate (sandbox/src/bench.ts)');
   const sandbox = await benchSandbox(SIZES.floorRuns);
   const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials, endpoint: stack.emulators.dynamodbEndpoint }));
   const sqs = new SQSClient({ region: 'us-east-1', credentials, endpoint: stack.emulators.sqsEndpoint });

@@ -33,7 +33,7 @@ export function writeFixtures(): { releaseDir: string; webDir: string } {
   const webDir = join(root, 'web');
   mkdirSync(releaseDir, { recursive: true });
   mkdirSync(join(webDir, '_app', 'immutable'), { recursive: true });
-  const entry = (role: string) => ({ file: `${role}-abc.tar.gz`, sha256: 'abc'.padEnd(64, '0'), entry: `${role}/src/main.ts`, workspaces: ['shared', role] });
+  const entry = (role: string) => ({ file: `${role}-abc.tar.gz`, sha256: 'abc'.padEnd(64, '0'), entry: `${role}/src/main.ts`, workspaces: role === 'worker' ? ['shared', 'sandbox', 'worker'] : ['shared', role] });
   const manifest: ReleaseManifest = { nodeVersion: '24.21.0', gateway: entry('gateway'), worker: entry('worker') };
   writeFileSync(join(releaseDir, 'manifest.json'), JSON.stringify(manifest));
   writeFileSync(join(releaseDir, 'gateway-abc.tar.gz'), 'gateway release');

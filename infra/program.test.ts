@@ -288,7 +288,8 @@ describe('the fleets', () => {
     for (const role of ['gateway', 'worker']) {
       const script = userDataOf(role);
       expect(script).toContain('https://nodejs.org/dist/v24.21.0/node-v24.21.0-linux-x64.tar.xz');
-      expect(script).toContain(`npm ci --omit=dev -w shared -w ${role}`);
+      // The worker runs the sandbox, a workspace of its own.
+      expect(script).toContain(role === 'worker' ? 'npm ci --omit=dev -w shared -w sandbox -w worker' : 'npm ci --omit=dev -w shared -w gateway');
       expect(script).toContain(`ExecStart=/opt/node/bin/node ${role}/src/main.ts`);
       for (const name of ['EXECUTIONS_TABLE', 'OUTPUTS_TABLE', 'CONNECTIONS_TABLE', 'SNIPPETS_TABLE', 'QUEUE_URL', 'DLQ_URL', 'AWS_REGION', 'MANAGEMENT_ENDPOINT']) {
         expect(script).toMatch(new RegExp(`^${name}=\\S+`, 'm'));

@@ -31,9 +31,15 @@ describe('the release build', () => {
     const manifest = buildRelease(root, out);
     const unpacked = mkdtempSync(join(tmpdir(), 'unpacked-'));
     execFileSync('tar', ['-xzf', join(out, manifest.gateway.file), '-C', unpacked]);
-    expect(readdirSync(unpacked).sort()).toEqual(['gateway', 'local', 'package-lock.json', 'package.json', 'release.json', 'shared', 'web', 'worker']);
+    expect(readdirSync(unpacked).sort()).toEqual(['gateway', 'local', 'package-lock.json', 'package.json', 'release.json', 'sandbox', 'shared', 'web', 'worker']);
     expect(readFileSync(join(unpacked, 'gateway/src/main.ts'), 'utf8')).toBe(readFileSync(join(root, 'gateway/src/main.ts'), 'utf8'));
     expect(readManifest(out).gateway.sha256).toBe(manifest.gateway.sha256);
+    // The worker's release carries the sandbox's sources, which it forks; the gateway's only their manifest.
+    const worker = mkdtempSync(join(tmpdir(), 'unpacked-'));
+    execFileSync('tar', ['-xzf', join(out, manifest.worker.file), '-C', worker]);
+    expect(readFileSync(join(worker, 'sandbox/src/child.ts'), 'utf8')).toBe(readFileSync(join(root, 'sandbox/src/child.ts'), 'utf8'));
+    expect(readdirSync(join(unpacked, 'sandbox'))).toEqual(['package.json']);
+    expect(manifest.worker.workspaces).toEqual(['shared', 'sandbox', 'worker']);
   });
 
   test('paths longer than 100 characters survive (ustar prefix field)', () => {

@@ -11,7 +11,7 @@ const base: UserDataInput = {
   region: 'eu-west-1',
   nodeVersion: '24.21.0',
   architecture: 'x86_64',
-  release: { bucket: 'releases-bucket', key: 'releases/worker-abc.tar.gz', sha256Archive: 'f'.repeat(64), entry: 'worker/src/main.ts', workspaces: ['shared', 'worker'] },
+  release: { bucket: 'releases-bucket', key: 'releases/worker-abc.tar.gz', sha256Archive: 'f'.repeat(64), entry: 'worker/src/main.ts', workspaces: ['shared', 'sandbox', 'worker'] },
   environment: { QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/q', EXECUTIONS_TABLE: 'playground-dev-executions' },
   stopTimeoutSeconds: 105,
   logGroupName: '/playground/dev/worker',
@@ -265,5 +265,5 @@ c.on('message', (m) => console.log(m));`);
     expect(run.stdout.trim()).toBe('ENETUNREACH');
   });
   if (!canUnshare) test.skip('SKIPPED: this machine forbids user namespaces, so the wrapper cannot be run here', () => {});
-  // The other half is the worker's: SandboxPool forks through SANDBOX_EXEC_PATH (worker/src/sandbox/pool.test.ts).
+  // The other half is the worker's: SandboxPool forks through SANDBOX_EXEC_PATH (sandbox/src/pool.test.ts).
 });

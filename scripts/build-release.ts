@@ -1,16 +1,16 @@
 /**
  * `npm run build`: the gateway and worker releases the Pulumi program uploads.
  *
- * A release is the role's TypeScript sources plus `shared/`, the workspace manifests and
+ * A release is the role's TypeScript sources plus `shared/` (and, for the worker, `sandbox/`), the workspace manifests and
  * the root lockfile, packed as a deterministic tar.gz. The instance runs
- * `npm ci --omit=dev -w shared -w <role>` and then `node <role>/src/main.ts` on Node 24,
+ * `npm ci --omit=dev` for those workspaces and then `node <role>/src/main.ts` on Node 24,
  * which strips the types itself. We ship sources rather than an esbuild bundle on
  * purpose:
  * - isolated-vm and esbuild (the worker transpiles users' TypeScript) are native
  *   packages; `npm ci` on the instance installs the binaries for its own platform, so a
  *   release built on a Mac runs on Amazon Linux;
- * - the worker forks `sandbox/child.ts` and reads `sandbox/prelude.js` relative to its
- *   own file, which a single-file bundle would break;
+ * - the sandbox pool forks `sandbox/src/child.ts` and reads `sandbox/src/prelude.js`
+ *   relative to its own file, which a single-file bundle would break;
  * - what runs in the cloud is byte for byte the code the local tests exercise.
  *
  * The archive's name carries a hash of its contents, so the S3 key and the launch
@@ -47,7 +47,13 @@ export interface ReleaseManifest {
 }
 
 /** Every workspace's manifest ships, so `npm ci` finds the lockfile in sync. */
-const WORKSPACES = ['shared', 'gateway', 'worker', 'local', 'web'];
+const WORKSPACES = ['shared', 'gateway', 'sandbox', 'worker', 'local', 'web'];
+
+/** The workspaces each role's release carries and installs: the worker runs the sandbox. */
+export const ROLE_WORKSPACES: Record<Role, readonly string[]> = {
+  gateway: ['shared', 'gateway'],
+  worker: ['shared', 'sandbox', 'worker'],
+};
 const SKIP = /\.test\.ts$|(^|\/)node_modules\/|(^|\/)\.DS_Store$/;
 
 function listFiles(root: string, dir: string): string[] {
@@ -65,7 +71,7 @@ function listFiles(root: string, dir: string): string[] {
 /** The files of one role's release, relative to the repository root, sorted. */
 export function releaseFiles(root: string, role: Role): string[] {
   const manifests = ['package.json', 'package-lock.json', ...WORKSPACES.map((w) => `${w}/package.json`)];
-  return [...manifests, ...listFiles(root, 'shared/src'), ...listFiles(root, `${role}/src`)].sort();
+  return [...manifests, ...ROLE_WORKSPACES[role].flatMap((w) => listFiles(root, `${w}/src`))].sort();
 }
 
 /** A POSIX ustar archive: fixed owner, mode and mtime, so the same files give the same bytes. */
@@ -111,7 +117,7 @@ export function buildRelease(root: string, outDir: string): ReleaseManifest {
     const hash = createHash('sha256');
     for (const { name, data } of files) hash.update(name).update('\0').update(data).update('\0');
     const sha256 = hash.digest('hex');
-    const entry: ReleaseEntry = { file: `${role}-${sha256.slice(0, 16)}.tar.gz`, sha256, entry: `${role}/src/main.ts`, workspaces: ['shared', role] };
+    const entry: ReleaseEntry = { file: `${role}-${sha256.slice(0, 16)}.tar.gz`, sha256, entry: `${role}/src/main.ts`, workspaces: [...ROLE_WORKSPACES[role]] };
     const stamp = Buffer.from(JSON.stringify({ role, sha256, entry: entry.entry }, null, 2) + '\n');
     const archive = gzipSync(tar([...files, { name: 'release.json', data: stamp }]), { level: 9 });
     writeFileSync(join(outDir, entry.file), archive);

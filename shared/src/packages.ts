@@ -1,6 +1,6 @@
 /**
  * The npm packages a program may `require` or `import` by name. They are the worker's own
- * dependencies (pinned exactly in worker/package.json), bundled into the sandbox runtime
+ * dependencies (pinned exactly in sandbox/package.json), bundled into the sandbox runtime
  * at build time and evaluated in the isolate on first use; nothing is fetched at run
  * time. One list for the sandbox (what loads, the unknown-package error) and the web app
  * (the list it shows, the types the editor knows); a test checks it against what is
@@ -8,7 +8,7 @@
  */
 export interface NpmPackage {
   name: string;
-  /** Exact version, as pinned in worker/package.json. */
+  /** Exact version, as pinned in sandbox/package.json. */
   version: string;
   /** What it is for, in a few words (shown in the web app). */
   summary: string;

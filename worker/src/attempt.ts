@@ -13,7 +13,7 @@ import { isFinal, type ExecutionItem, type ExecutionStore } from '@playground/sh
 import type { ConnectionStore } from '@playground/shared/connections';
 import { decodeQueueMessage, type QueueMessage } from '@playground/shared/queue';
 import type { Delivery } from '@playground/shared/delivery';
-import type { Sandbox, SandboxOutcome } from './sandbox/types.ts';
+import type { Sandbox, SandboxOutcome } from '@playground/sandbox/types';
 import { Publisher, type StopReason } from './publisher.ts';
 import { LeaseKeeper, repeat } from './lease.ts';
 import type { MessageDeleter } from './deletes.ts';

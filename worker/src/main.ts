@@ -6,7 +6,7 @@
 import pino from 'pino';
 import { DEFAULT_TIMING } from '@playground/shared/resources';
 import { ConfigError, DEFAULT_WORKER_CONCURRENCY, readInt, readStoreConfig } from '@playground/shared/config';
-import { SandboxPool } from './sandbox/index.ts';
+import { SandboxPool } from '@playground/sandbox';
 import { Worker } from './worker.ts';
 import { DEFAULT_FAIRNESS } from './fairness.ts';
 

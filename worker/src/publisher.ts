@@ -17,7 +17,7 @@ import type { Logger } from 'pino';
 import { LIMITS, unbatch, type ExecutionEvent, type OutputMessage, type ResultMessage, type ServerMessage } from '@playground/shared';
 import { isRefusedWrite, type ExecutionItem, type ExecutionSignals, type ExecutionStore } from '@playground/shared/executions';
 import { packFrames, type Delivery } from '@playground/shared/delivery';
-import type { SandboxOutput } from './sandbox/types.ts';
+import type { SandboxOutput } from '@playground/sandbox/types';
 
 export type StopReason = 'cancelled' | 'lease_lost' | 'output_refused';
 

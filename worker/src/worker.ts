@@ -14,7 +14,7 @@ import type { StoreConfig } from '@playground/shared/config';
 import { ExecutionStore } from '@playground/shared/executions';
 import { ConnectionStore } from '@playground/shared/connections';
 import { Delivery } from '@playground/shared/delivery';
-import type { Sandbox } from './sandbox/types.ts';
+import type { Sandbox } from '@playground/sandbox/types';
 import { processMessage, type AttemptDeps, type MessageOutcome } from './attempt.ts';
 import { Recovery } from './recovery.ts';
 import { MessageDeleter } from './deletes.ts';

@@ -16,7 +16,7 @@ import type { RuntimeBundle } from './build.ts';
 import { packageInputs } from './package-files.ts';
 
 const RUNTIME_DIR = fileURLToPath(new URL('.', import.meta.url));
-const CACHE_DIR = fileURLToPath(new URL('../../../../node_modules/.cache/playground-runtime/', import.meta.url));
+const CACHE_DIR = fileURLToPath(new URL('../../../node_modules/.cache/playground-runtime/', import.meta.url));
 
 function inputsHash(): string {
   const require = createRequire(import.meta.url);

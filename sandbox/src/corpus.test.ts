@@ -16,7 +16,7 @@ import { SandboxPool } from './index.ts';
 import { collect, type Collected } from './testkit.ts';
 import { packageDirs } from './runtime/package-files.ts';
 
-const NODE = join(import.meta.dirname, '../../../node_modules/.bin/node');
+const NODE = join(import.meta.dirname, '../../node_modules/.bin/node');
 const CORPUS = join(import.meta.dirname, 'corpus');
 
 /** `category/name` -> why the playground prints something else. */

@@ -1,7 +1,7 @@
 /**
  * Hello world's cost: a bare fresh isolated-vm isolate (create, context, one logged line,
  * dispose) next to a full SandboxPool.run (IPC to the child, a pre-made isolate from the
- * runtime snapshot, the event loop, the report). Run: node worker/src/sandbox/bench.ts [n]
+ * runtime snapshot, the event loop, the report). Run: node sandbox/src/bench.ts [n]
  */
 import ivm from 'isolated-vm';
 import { SandboxPool } from './pool.ts';

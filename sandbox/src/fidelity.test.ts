@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxPool } from './index.ts';
 import { collect } from './testkit.ts';
 
-const NODE = join(import.meta.dirname, '../../../node_modules/.bin/node');
+const NODE = join(import.meta.dirname, '../../node_modules/.bin/node');
 
 export const SNIPPETS: Record<string, string> = {
   'strings and numbers': `console.log('a', 1, -0, 0.1 + 0.2, 1e21, NaN, -Infinity)`,

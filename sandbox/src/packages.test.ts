@@ -17,10 +17,10 @@ const ENTRIES = NPM_PACKAGES.flatMap((p) => p.entries);
 
 describe('the npm package list', () => {
   it('pins exactly the versions that are installed', () => {
-    const worker = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const worker = JSON.parse(readFileSync(join(import.meta.dirname, '../package.json'), 'utf8')) as { dependencies: Record<string, string> };
     const dirs = packageDirs();
     for (const p of NPM_PACKAGES) {
-      expect(worker.dependencies[p.name], `${p.name} in worker/package.json`).toBe(p.version);
+      expect(worker.dependencies[p.name], `${p.name} in sandbox/package.json`).toBe(p.version);
       const installed = JSON.parse(readFileSync(join(dirs[p.name]!, 'package.json'), 'utf8')) as { version: string };
       expect(installed.version, `${p.name} installed`).toBe(p.version);
     }

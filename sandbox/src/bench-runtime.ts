@@ -2,7 +2,7 @@
  * What the Node layer (runtime/) costs: hello world in isolates from two snapshots side
  * by side in one process, interleaved so machine noise hits both alike, and the price of
  * each core module's and npm package's first require (and the packages' bundle size). Run:
- *   node worker/src/sandbox/bench-runtime.ts [runs] [baseline-prelude.js]
+ *   node sandbox/src/bench-runtime.ts [runs] [baseline-prelude.js]
  * Without a baseline prelude, "before" is this prelude without the Node layer.
  */
 import { readFileSync } from 'node:fs';
