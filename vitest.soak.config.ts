@@ -6,5 +6,7 @@ export default defineConfig({
     name: 'soak',
     include: ['tests/soak/**/*.soak.ts'],
     pool: 'forks',
+    // Each file boots a stack of its own: on a loaded machine that takes more than vitest's default 10 s.
+    hookTimeout: 60_000,
   },
 });

@@ -41,12 +41,17 @@ it('every accepted execution gets exactly one final result while workers are kil
   const sockets = await Promise.all(Array.from({ length: SOCKETS }, () => TestClient.connect(stack.socketUrl)));
   const accepted: Array<{ client: TestClient; run: RunHandle }> = [];
   let rejected = 0;
+  const refusals = new Map<string, number>();
   const until = Date.now() + DURATION_MS;
   let kills = 0;
 
+  // Kills on a fixed schedule (every 10 s from the start), not 10 s after the last
+  // replacement was ready: on a loaded machine a replacement takes seconds to boot, and
+  // a sleep after it lost a kill per minute.
+  const started = Date.now();
   const chaos = (async () => {
-    while (Date.now() + 10_000 < until) {
-      await sleep(10_000);
+    for (let k = 1; started + k * 10_000 < until; k++) {
+      await sleep(Math.max(0, started + k * 10_000 - Date.now()));
       const workers = [...stack.workers];
       const victim = workers[Math.floor(Math.random() * workers.length)];
       if (!victim) continue;
@@ -66,8 +71,10 @@ it('every accepted execution gets exactly one final result while workers are kil
           const run = await client.run(code);
           accepted.push({ client, run });
           await run.result().catch(() => undefined);
-        } catch {
+        } catch (err) {
           rejected++;
+          const why = /\((\w+)\)/.exec(String(err))?.[1] ?? 'other';
+          refusals.set(why, (refusals.get(why) ?? 0) + 1);
           await sleep(200);
         }
       }
@@ -91,7 +98,7 @@ it('every accepted execution gets exactly one final result while workers are kil
     const r = run.events().find((e) => e.type === 'result');
     if (r && r.type === 'result') statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
   }
-  console.log(`soak: ${accepted.length} accepted, ${rejected} rejected, ${kills} workers killed; statuses ${JSON.stringify(Object.fromEntries(statuses))}; missing ${missing.length}; doubled ${doubled}`);
+  console.log(`soak: ${accepted.length} accepted, ${rejected} rejected ${JSON.stringify(Object.fromEntries(refusals))}, ${kills} workers killed; statuses ${JSON.stringify(Object.fromEntries(statuses))}; missing ${missing.length}; doubled ${doubled}`);
   for (const c of sockets) c.ws.terminate();
   expect(kills).toBeGreaterThanOrEqual(Math.floor(DURATION_MS / 10_000) - 1);
   expect(missing).toEqual([]);
