@@ -101,6 +101,20 @@ export function deferDelaySeconds(deferSeconds: number, recentDeferrals: number,
   return Math.min(900, Math.min(60, deferSeconds + spread) + Math.floor(random * 3));
 }
 
+/** A message received before: a retry (its sandbox died) or a takeover. */
+const isRetry = (message: Message): boolean => Number(message.Attributes?.ApproximateReceiveCount ?? 1) > 1;
+
+/**
+ * A receive in the order its runs are to be admitted: retries first, the rest in receive
+ * order. The worker asks for every admission of a receive in one turn, so slots go in
+ * the order asked. A retry that finds none goes back by visibility, which counts a
+ * receive: put behind fresh runs twice, it reaches the dead-letter queue and ends
+ * `crashed` without running again. A fresh run goes back as a copy, at no such cost.
+ */
+export function admissionOrder<T extends { message: Message }>(received: readonly T[]): T[] {
+  return [...received.filter((r) => isRetry(r.message)), ...received.filter((r) => !isRetry(r.message))];
+}
+
 export interface FairnessDeps {
   sqs: SQSClient;
   queueUrl: string;
@@ -183,7 +197,7 @@ export class Fairness {
     // admitted once, and a copy would start its receive count again, so a run that
     // crashes every time would never reach the dead-letter queue. It runs.
     // Without a free slot here, it goes back by visibility, which counts as a receive.
-    if (Number(message.Attributes?.ApproximateReceiveCount ?? 1) > 1) {
+    if (isRetry(message)) {
       if (this.#d.concurrency - this.#promised > 0) return this.#promise(key);
       await this.#d.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.#d.queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: NO_SLOT_DEFER_SECONDS }))
         .catch((err: unknown) => this.#d.log.warn({ err, tenant }, 'could not put back a retried run; it returns after its visibility timeout'));
