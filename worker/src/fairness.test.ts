@@ -152,6 +152,23 @@ describe('a worker\'s share rule, as runs arrive', () => {
     expect(admissionOrder([at(1, 'a'), at(3, 'b'), at(1, 'c'), at(2, 'd'), { id: 'e', message: {} as Message }]).map((r) => r.id)).toEqual(['b', 'd', 'a', 'c', 'e']);
   });
 
+  it('crowding tenants seen long ago are forgotten as new ones come, even on a worker that defers nothing', () => {
+    // Regression: only a deferral pruned the crowding tenants, so a worker with room
+    // to spare remembered every address ever seen with two runs in one receive.
+    const { f, advance } = fairness(64);
+    for (let i = 0; i < 1500; i++) f.noteReceived([`10.1.${i >> 8}.${i & 255}`, `10.1.${i >> 8}.${i & 255}`]);
+    expect(f.remembered).toBe(1500);
+    advance(CROWDED_MS + 1);
+    f.noteReceived(['10.0.0.1', '10.0.0.1']);
+    expect(f.remembered).toBe(1);
+  });
+
+  it('with the share rule off, a worker remembers no crowding tenants', () => {
+    const { f } = fairness(3, { enabled: false });
+    f.noteReceived(['a', 'a', 'b', 'b']);
+    expect(f.remembered).toBe(0);
+  });
+
   it('with the share rule off, runs start in queue order up to every slot', async () => {
     const { f, message } = fairness(3, { enabled: false });
     f.noteReceived(['a', 'a', 'a']);
