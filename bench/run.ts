@@ -14,9 +14,9 @@
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { CROWD_FROM_ONE_ADDRESS, startLocalStack, type LocalStack } from '@playground/local';
 import type { ResultMessage } from '@playground/shared';
 import { hashToken, newExecutionId } from '@playground/shared/ids';
@@ -33,6 +33,7 @@ import { simulatePolling } from './polling.ts';
 import { countRequests, type RequestCount } from './requests.ts';
 import { PRICES, costPerMillionRuns, requestsByKind } from './cost.ts';
 import { noisyNeighbour } from './noisy.ts';
+import { queueClient, storeClient } from '../tests/fleet.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -108,8 +109,8 @@ async function ownSocket(stack: LocalStack, executions: ExecutionStore) {
 async function floor(stack: LocalStack) {
   step('floor: bare isolate (sandbox/src/bench.ts)');
   const sandbox = await benchSandbox(SIZES.floorRuns);
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials, endpoint: stack.emulators.dynamodbEndpoint }));
-  const sqs = new SQSClient({ region: 'us-east-1', credentials, endpoint: stack.emulators.sqsEndpoint });
+  const db = storeClient(stack);
+  const sqs = queueClient(stack);
   try {
     // A table and a queue of its own, so no worker takes the floor's messages.
     await db.send(new CreateTableCommand({
@@ -193,8 +194,8 @@ export async function cpuFloor(stack: LocalStack) {
     endProgress();
     return Math.round(((cpuNow() - before) / n) * 1000) / 1000;
   };
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials, endpoint: stack.emulators.dynamodbEndpoint }), { marshallOptions: { removeUndefinedValues: true } });
-  const sqs = new SQSClient({ region: 'us-east-1', credentials, endpoint: stack.emulators.sqsEndpoint });
+  const db = storeClient(stack);
+  const sqs = queueClient(stack);
   const executions = new ExecutionStore(db, stack.store.executionsTable, stack.store.outputsTable);
   const target = await ownSocket(stack, executions);
   const { connectionId } = target;
@@ -328,7 +329,7 @@ async function storeWrites(stack: LocalStack) {
     'a line every 5 ms for 5 s': "let i = 0; const t = setInterval(() => { console.log('line ' + i); if (++i === 1000) clearInterval(t); }, 5);",
     '20 KB every 100 ms for 3 s': "let i = 0; const t = setInterval(() => { console.log('x'.repeat(20000)); if (++i === 30) clearInterval(t); }, 100);",
   };
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: stack.store.region, endpoint: stack.emulators.dynamodbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+  const db = storeClient(stack);
   const socket = await BenchSocket.connect(stack.socketUrl);
   const rows: Array<Record<string, unknown>> = [];
   try {

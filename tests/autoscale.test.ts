@@ -7,12 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Autoscaler, CROWD_FROM_ONE_ADDRESS, startLocalStack, type AutoscaleEvent, type Fleet, type LocalStack } from '@playground/local';
 import type { ResultMessage } from '@playground/shared';
-import { TestClient, stdoutOf } from './client.ts';
+import { TestClients, stdoutOf, type TestClient } from './client.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let stack: LocalStack;
-const clients: TestClient[] = [];
+const clients = new TestClients(() => stack.socketUrl);
 const logLines: string[] = [];
 
 beforeAll(async () => {
@@ -39,7 +39,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of clients) if (c.open) c.ws.terminate();
+  clients.terminateAll();
   await stack?.close();
 });
 
@@ -63,8 +63,7 @@ describe('the local autoscaler', () => {
     try {
       const burstAt = Date.now();
       // 25 sockets x 12 runs: under the gateway's cap of queued runs per socket (16).
-      const sockets = await Promise.all(Array.from({ length: 25 }, () => TestClient.connect(stack.socketUrl)));
-      clients.push(...sockets);
+      const sockets = await Promise.all(Array.from({ length: 25 }, () => clients.connect()));
       const slow = (n: number) => `await new Promise((r) => setTimeout(r, 200));\nconsole.log(${n});`;
       // Generous waits: other suites share these 2 cores, and nothing here measures speed.
       const submit = async (socket: TestClient, n: number) => {

@@ -146,3 +146,29 @@ export class TestClient {
 /** The stdout a run printed, in seq order. */
 export const stdoutOf = (events: ExecutionEvent[]): string =>
   [...events].sort((a, b) => a.seq - b.seq).filter((e) => e.type === 'output' && e.stream === 'stdout').map((e) => (e as { data: string }).data).join('');
+
+/**
+ * The sockets a test file opens, dropped at its end so that no open socket keeps the
+ * stack from closing: `connect` opens one (to `url`, by default the stack's gateway)
+ * and keeps it; `terminateAll`, in the file's afterAll, drops every one still open.
+ */
+export class TestClients {
+  readonly #url: () => string;
+  readonly #opened: TestClient[] = [];
+
+  /** `url`: the gateway sockets go to unless told otherwise, asked when one opens (the stack starts later). */
+  constructor(url: () => string) {
+    this.#url = url;
+  }
+
+  async connect(options: { url?: string; localAddress?: string } = {}): Promise<TestClient> {
+    const { url = this.#url(), ...socket } = options;
+    const client = await TestClient.connect(url, socket);
+    this.#opened.push(client);
+    return client;
+  }
+
+  terminateAll(): void {
+    for (const c of this.#opened) if (c.open) c.ws.terminate();
+  }
+}

@@ -8,13 +8,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLocalStack, type LocalStack } from '@playground/local';
 import { noisyNeighbour, percentiles } from '../bench/noisy.ts';
 import { isFinal } from '@playground/shared/executions';
-import { TestClient } from './client.ts';
+import { TestClients, type TestClient } from './client.ts';
 import { clientsFor, sleep, extraGateway } from './fleet.ts';
 
 vi.setConfig({ testTimeout: 240_000 });
 
 let stack: LocalStack;
-const clients: TestClient[] = [];
+const clients = new TestClients(() => stack.socketUrl);
 
 const gatewayWith = (env: Record<string, string>) => extraGateway(stack, env);
 
@@ -28,7 +28,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of clients) if (c.open) c.ws.terminate();
+  clients.terminateAll();
   await stack?.close();
 });
 
@@ -69,8 +69,7 @@ describe('budgets of sandbox time', () => {
     const run = async (client: TestClient, code: string, timeoutMs: number) =>
       client.request({ action: 'run', language: 'javascript', code, timeoutMs });
     try {
-      const client = await TestClient.connect(gateway.url, { localAddress: '127.0.0.30' });
-      clients.push(client);
+      const client = await clients.connect({ url: gateway.url, localAddress: '127.0.0.30' });
       // Hello worlds are charged their 5 s timeout each at accept: by memory alone the
       // 10 s budget (draining 1/6 s a second) is spent after the third, but the workers
       // settle each at what it used, which the gateway reads when memory says over.

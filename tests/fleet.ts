@@ -23,8 +23,13 @@ export function storeClient(stack: Pick<LocalStack, 'emulators' | 'store'>): Dyn
   );
 }
 
+/** An SQS client on the stack's queue emulator, for tests and benchmarks that send or receive behind the services' back. The caller destroys it. */
+export function queueClient(stack: Pick<LocalStack, 'emulators' | 'store'>): SQSClient {
+  return new SQSClient({ region: stack.store.region, credentials, endpoint: stack.emulators.sqsEndpoint });
+}
+
 export function clientsFor(stack: LocalStack) {
-  const sqs = new SQSClient({ region: 'us-east-1', credentials, endpoint: stack.emulators.sqsEndpoint });
+  const sqs = queueClient(stack);
   const db = storeClient(stack);
   return {
     sqs,

@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack, type LocalStack } from '@playground/local';
-import { TestClient } from './client.ts';
+import { TestClients } from './client.ts';
 import { sleep, extraGateway, storeClient } from './fleet.ts';
 
 let stack: LocalStack;
-const clients: TestClient[] = [];
+const clients = new TestClients(() => stack.socketUrl);
 
 const gatewayWith = (env: Record<string, string>) => extraGateway(stack, env);
 
@@ -19,15 +19,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of clients) if (c.open) c.ws.terminate();
+  clients.terminateAll();
   await stack?.close();
 });
 
 describe('idle sockets', () => {
   it('a silent socket is closed after the idle timeout, while one that pings stays open', async () => {
-    const silent = await TestClient.connect(stack.socketUrl, { localAddress: '127.0.0.4' });
-    const chatty = await TestClient.connect(stack.socketUrl, { localAddress: '127.0.0.5' });
-    clients.push(silent, chatty);
+    const silent = await clients.connect({ localAddress: '127.0.0.4' });
+    const chatty = await clients.connect({ localAddress: '127.0.0.5' });
     const pinger = setInterval(() => chatty.send({ action: 'ping' }), 250);
     try {
       const { code, reason } = await silent.closed;
@@ -44,14 +43,13 @@ describe('idle sockets', () => {
 
 describe('sockets per address', () => {
   it('refuses the handshake past the cap for one address, and admits again once one closes', async () => {
-    const open = await Promise.all([1, 2, 3].map(() => TestClient.connect(stack.socketUrl, { localAddress: '127.0.0.3' })));
-    clients.push(...open);
-    await expect(TestClient.connect(stack.socketUrl, { localAddress: '127.0.0.3' })).rejects.toThrow(/429/);
+    const open = await Promise.all([1, 2, 3].map(() => clients.connect({ localAddress: '127.0.0.3' })));
+    await expect(clients.connect({ localAddress: '127.0.0.3' })).rejects.toThrow(/429/);
     // Another address is not affected.
-    clients.push(await TestClient.connect(stack.socketUrl, { localAddress: '127.0.0.6' }));
+    await clients.connect({ localAddress: '127.0.0.6' });
     await open[0]!.close();
     await sleep(100);
-    clients.push(await TestClient.connect(stack.socketUrl, { localAddress: '127.0.0.3' }));
+    await clients.connect({ localAddress: '127.0.0.3' });
   });
 });
 
@@ -61,8 +59,7 @@ describe('when a backing service is down', () => {
     const deadQueue = `http://127.0.0.1:9/${stack.store.queueUrl.split('/').slice(-2).join('/')}`;
     const gateway = await gatewayWith({ AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9', QUEUE_URL: deadQueue, AWS_MAX_ATTEMPTS: '1' });
     try {
-      const client = await TestClient.connect(gateway.url);
-      clients.push(client);
+      const client = await clients.connect({ url: gateway.url });
       const reply = await client.request({ action: 'run', language: 'javascript', code: "console.log('never')" });
       expect(reply).toMatchObject({ type: 'rejected', error: { code: 'unavailable', retryAfterMs: 1000 } });
       expect((reply as { error: { message: string } }).error.message).toMatch(/queue/);

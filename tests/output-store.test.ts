@@ -8,17 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SIGNALS_SEQ } from '@playground/shared/executions';
 import { startLocalStack, type LocalStack } from '@playground/local';
-import { TestClient, stdoutOf } from './client.ts';
+import { TestClients, stdoutOf } from './client.ts';
 import { storeClient } from './fleet.ts';
 
 let stack: LocalStack;
 let db: DynamoDBDocumentClient;
-const clients: TestClient[] = [];
-const connect = async () => {
-  const c = await TestClient.connect(stack.socketUrl);
-  clients.push(c);
-  return c;
-};
+const clients = new TestClients(() => stack.socketUrl);
+const connect = () => clients.connect();
 
 beforeAll(async () => {
   stack = await startLocalStack({
@@ -32,7 +28,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of clients) if (c.open) c.ws.terminate();
+  clients.terminateAll();
   db?.destroy();
   await stack?.close();
 });

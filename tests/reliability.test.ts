@@ -9,19 +9,15 @@ import { ttlFrom, type ExecutionItem } from '@playground/shared/executions';
 import { encodeQueueMessage, queueMessageFor } from '@playground/shared/queue';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { ChildProcess } from 'node:child_process';
-import { TestClient, stdoutOf } from './client.ts';
+import { TestClients, stdoutOf, type TestClient } from './client.ts';
 import { childrenOf, clientsFor, sleep } from './fleet.ts';
 
 vi.setConfig({ testTimeout: 60_000 });
 
 let stack: LocalStack;
 let aws: ReturnType<typeof clientsFor>;
-const clients: TestClient[] = [];
-const connect = async (localAddress?: string) => {
-  const c = await TestClient.connect(stack.socketUrl, localAddress ? { localAddress } : {});
-  clients.push(c);
-  return c;
-};
+const clients = new TestClients(() => stack.socketUrl);
+const connect = (localAddress?: string) => clients.connect(localAddress ? { localAddress } : {});
 const onlyWorker = (): ChildProcess => {
   expect(stack.workers.size).toBe(1);
   return [...stack.workers][0]!;
@@ -65,7 +61,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of clients) if (c.open) c.ws.terminate();
+  clients.terminateAll();
   aws?.destroy();
   await stack?.close();
 });

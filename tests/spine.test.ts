@@ -8,16 +8,12 @@ import { ApiGatewayManagementApiClient, DeleteConnectionCommand, GetConnectionCo
 import { CROWD_FROM_ONE_ADDRESS, startLocalStack, type LocalStack } from '@playground/local';
 import { LIMITS } from '@playground/shared';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { TestClient, stdoutOf } from './client.ts';
+import { TestClients, stdoutOf, type TestClient } from './client.ts';
 import { storeClient } from './fleet.ts';
 
 let stack: LocalStack;
-const clients: TestClient[] = [];
-const connect = async () => {
-  const c = await TestClient.connect(stack.socketUrl);
-  clients.push(c);
-  return c;
-};
+const clients = new TestClients(() => stack.socketUrl);
+const connect = () => clients.connect();
 
 beforeAll(async () => {
   stack = await startLocalStack({
@@ -30,7 +26,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of clients) if (c.open) c.ws.terminate();
+  clients.terminateAll();
   await stack?.close();
 });
 

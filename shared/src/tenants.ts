@@ -50,6 +50,14 @@ const gatewayAttr = (gateway: string) => `g_${gateway}`;
 const socketAttr = (connectionId: string) => `s_${connectionId}`;
 const TENANT_TTL_SECONDS = 24 * 3600;
 
+/**
+ * The most attributes one settlement write adds to. DynamoDB refuses an expression over
+ * 4 KB (about 300 `#aN :aN` pairs) and counts at most 300 operators in one; a worker's
+ * quarter of a second can end runs of more sockets of one address than that (a script
+ * opening a socket per run, or a school behind one address).
+ */
+export const MAX_SETTLEMENTS_PER_WRITE = 100;
+
 /** What finished runs of one tenant used beyond their charges (ms), per gateway and per socket. */
 export interface Adjustments {
   gateways: Map<string, number>;
@@ -66,27 +74,34 @@ export class TenantStore {
 
   /**
    * Adds finished runs' adjustments to the tenant's item: one atomic write for all of
-   * them, so a batch of runs settles at the cost of one.
+   * them, so a batch of runs settles at the cost of one; more than
+   * `MAX_SETTLEMENTS_PER_WRITE` gateways and sockets take a write per that many. The
+   * writes go together and each settles its part whatever the others do; the first
+   * error is thrown once all have answered.
    */
   async settle(tenant: string, adjustments: Adjustments, now: number): Promise<void> {
-    const names: Record<string, string> = { '#ttl': 'ttl' };
-    const values: Record<string, unknown> = { ':ttl': Math.floor(now / 1000) + TENANT_TTL_SECONDS };
-    const adds: string[] = [];
-    const add = (attr: string, ms: number) => {
-      const i = adds.length;
-      names[`#a${i}`] = attr;
-      values[`:a${i}`] = Math.round(ms);
-      adds.push(`#a${i} :a${i}`);
-    };
-    for (const [gateway, ms] of adjustments.gateways) add(gatewayAttr(gateway), ms);
-    for (const [connectionId, ms] of adjustments.sockets) add(socketAttr(connectionId), ms);
-    if (adds.length === 0) return;
-    await this.client.send(new UpdateCommand({
-      TableName: this.table, Key: { tenant },
-      UpdateExpression: `SET #ttl = :ttl ADD ${adds.join(', ')}`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    }));
+    const adds: Array<[string, number]> = [
+      ...[...adjustments.gateways].map(([gateway, ms]): [string, number] => [gatewayAttr(gateway), ms]),
+      ...[...adjustments.sockets].map(([connectionId, ms]): [string, number] => [socketAttr(connectionId), ms]),
+    ];
+    const writes: Array<Promise<unknown>> = [];
+    for (let from = 0; from < adds.length; from += MAX_SETTLEMENTS_PER_WRITE) {
+      const part = adds.slice(from, from + MAX_SETTLEMENTS_PER_WRITE);
+      const names: Record<string, string> = { '#ttl': 'ttl' };
+      const values: Record<string, unknown> = { ':ttl': Math.floor(now / 1000) + TENANT_TTL_SECONDS };
+      part.forEach(([attr, ms], i) => {
+        names[`#a${i}`] = attr;
+        values[`:a${i}`] = Math.round(ms);
+      });
+      writes.push(this.client.send(new UpdateCommand({
+        TableName: this.table, Key: { tenant },
+        UpdateExpression: `SET #ttl = :ttl ADD ${part.map((_, i) => `#a${i} :a${i}`).join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      })));
+    }
+    const failed = (await Promise.allSettled(writes)).find((w) => w.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** The cumulative adjustments one gateway's charges to this tenant and socket received. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
-import { CROWDED_MS, Fairness, defaultMaxRunning, deferDelaySeconds, mayStart, type FairnessOptions } from './fairness.ts';
+import { CROWDED_MS, Fairness, admissionOrder, defaultMaxRunning, deferDelaySeconds, mayStart, type FairnessOptions } from './fairness.ts';
 import type { MessageDeleter } from './deletes.ts';
 import type { Settlements } from './settlements.ts';
 
@@ -52,10 +52,13 @@ describe('how long a run over its share is put back for', () => {
 function fairness(concurrency: number, options: Partial<FairnessOptions> = {}) {
   let now = 1_000_000;
   const requeued: Array<{ body: string; delay: number }> = [];
+  /** Messages put back by visibility: each costs a receive. */
+  const putBack: string[] = [];
   const settled: Array<{ tenant: string; usedMs: number }> = [];
   const sqs = {
-    send: async (command: { input: { Entries?: Array<{ MessageBody: string; DelaySeconds: number }> } }) => {
+    send: async (command: { input: { Entries?: Array<{ MessageBody: string; DelaySeconds: number }>; ReceiptHandle?: string; VisibilityTimeout?: number } }) => {
       for (const e of command.input.Entries ?? []) requeued.push({ body: e.MessageBody, delay: e.DelaySeconds });
+      if (command.input.VisibilityTimeout !== undefined) putBack.push(command.input.ReceiptHandle!);
       return {};
     },
   } as unknown as SQSClient;
@@ -63,8 +66,8 @@ function fairness(concurrency: number, options: Partial<FairnessOptions> = {}) {
   const settlements = { add: (tenant: string, _charge: unknown, _c: string, usedMs: number) => settled.push({ tenant, usedMs }) } as unknown as Settlements;
   const f = new Fairness({ sqs, queueUrl: 'q', deletes, settlements, log: pino({ level: 'silent' }), concurrency, options, now: () => now });
   let n = 0;
-  const message = (tenant: string): Message => ({ Body: `run ${tenant} ${++n}`, ReceiptHandle: `h${n}`, Attributes: { ApproximateReceiveCount: '1' } });
-  return { f, requeued, settled, message, advance: (ms: number) => (now += ms) };
+  const message = (tenant: string, receives = 1): Message => ({ Body: `run ${tenant} ${++n}`, ReceiptHandle: `h${n}`, Attributes: { ApproximateReceiveCount: String(receives) } });
+  return { f, requeued, putBack, settled, message, advance: (ms: number) => (now += ms) };
 }
 
 describe('a worker\'s share rule, as runs arrive', () => {
@@ -125,6 +128,45 @@ describe('a worker\'s share rule, as runs arrive', () => {
     const ticket = await f.admit(message('10.0.0.1'), '10.0.0.1');
     await (ticket as Exclude<typeof ticket, 'deferred'>).hold({ tenant: '10.0.0.1', connectionId: 'c', charge: { gateway: 'g', ms: 5000 } }, async (done) => done({ status: 'crashed' }));
     expect(settled).toEqual([]);
+  });
+
+  it('a retried run takes the free slot before fresh runs of the same receive, which go back as copies at no receive\'s cost', async () => {
+    // Regression: admission follows the order it is asked in, all in one turn; a retry
+    // behind a fresh run found no slot and went back by visibility, a receive each time,
+    // so twice behind fresh runs sent it to the dead-letter queue as `crashed`.
+    const { f, message, putBack, requeued } = fairness(2);
+    expect(await f.admit(message('10.0.0.1'), '10.0.0.1')).not.toBe('deferred');
+    const fresh = { message: message('10.0.0.2'), tenant: '10.0.0.2' };
+    const retry = { message: message('10.0.0.3', 2), tenant: '10.0.0.3' };
+    // As the worker starts a receive: every admission asked for before any is awaited.
+    const asked = admissionOrder([fresh, retry]).map((r) => ({ r, ticket: f.admit(r.message, r.tenant) }));
+    const outcomes = new Map(await Promise.all(asked.map(async ({ r, ticket }) => [r, await ticket] as const)));
+    expect(outcomes.get(retry)).not.toBe('deferred');
+    expect(outcomes.get(fresh)).toBe('deferred');
+    expect(putBack).toEqual([]);
+    expect(requeued.map((q) => q.body)).toEqual([fresh.message.Body]);
+  });
+
+  it('a receive keeps its order apart from the retries put first', () => {
+    const at = (receives: number, id: string) => ({ id, message: { Attributes: { ApproximateReceiveCount: String(receives) } } as Message });
+    expect(admissionOrder([at(1, 'a'), at(3, 'b'), at(1, 'c'), at(2, 'd'), { id: 'e', message: {} as Message }]).map((r) => r.id)).toEqual(['b', 'd', 'a', 'c', 'e']);
+  });
+
+  it('crowding tenants seen long ago are forgotten as new ones come, even on a worker that defers nothing', () => {
+    // Regression: only a deferral pruned the crowding tenants, so a worker with room
+    // to spare remembered every address ever seen with two runs in one receive.
+    const { f, advance } = fairness(64);
+    for (let i = 0; i < 1500; i++) f.noteReceived([`10.1.${i >> 8}.${i & 255}`, `10.1.${i >> 8}.${i & 255}`]);
+    expect(f.remembered).toBe(1500);
+    advance(CROWDED_MS + 1);
+    f.noteReceived(['10.0.0.1', '10.0.0.1']);
+    expect(f.remembered).toBe(1);
+  });
+
+  it('with the share rule off, a worker remembers no crowding tenants', () => {
+    const { f } = fairness(3, { enabled: false });
+    f.noteReceived(['a', 'a', 'b', 'b']);
+    expect(f.remembered).toBe(0);
   });
 
   it('with the share rule off, runs start in queue order up to every slot', async () => {

@@ -101,6 +101,20 @@ export function deferDelaySeconds(deferSeconds: number, recentDeferrals: number,
   return Math.min(900, Math.min(60, deferSeconds + spread) + Math.floor(random * 3));
 }
 
+/** A message received before: a retry (its sandbox died) or a takeover. */
+const isRetry = (message: Message): boolean => Number(message.Attributes?.ApproximateReceiveCount ?? 1) > 1;
+
+/**
+ * A receive in the order its runs are to be admitted: retries first, the rest in receive
+ * order. The worker asks for every admission of a receive in one turn, so slots go in
+ * the order asked. A retry that finds none goes back by visibility, which counts a
+ * receive: put behind fresh runs twice, it reaches the dead-letter queue and ends
+ * `crashed` without running again. A fresh run goes back as a copy, at no such cost.
+ */
+export function admissionOrder<T extends { message: Message }>(received: readonly T[]): T[] {
+  return [...received.filter((r) => isRetry(r.message)), ...received.filter((r) => !isRetry(r.message))];
+}
+
 export interface FairnessDeps {
   sqs: SQSClient;
   queueUrl: string;
@@ -157,10 +171,26 @@ export class Fairness {
    * runs in it is crowding the queue (a person runs one thing at a time).
    */
   noteReceived(tenants: ReadonlyArray<string | undefined>): void {
+    // With the rule off nothing asks, and nothing would forget what was noted.
+    if (!this.options.enabled) return;
     const seen = new Map<string, number>();
     for (const t of tenants) if (t) seen.set(t, (seen.get(t) ?? 0) + 1);
-    const until = this.#now() + CROWDED_MS;
-    for (const [t, n] of seen) if (n > 1) this.#crowded.set(t, until);
+    const now = this.#now();
+    for (const [t, n] of seen) if (n > 1) this.#markCrowded(t, now);
+  }
+
+  /**
+   * Notes a tenant as crowding from now, and past 1000 remembered drops those whose
+   * time is up: a tenant is otherwise forgotten only when asked about again.
+   */
+  #markCrowded(tenant: string, now: number): void {
+    this.#crowded.set(tenant, now + CROWDED_MS);
+    if (this.#crowded.size > 1000) for (const [t, until] of this.#crowded) if (until <= now) this.#crowded.delete(t);
+  }
+
+  /** Tenants remembered as crowding, expired or not (for tests and metrics). */
+  get remembered(): number {
+    return this.#crowded.size;
   }
 
   /** Whether the tenant was seen crowding the queue lately. */
@@ -183,7 +213,7 @@ export class Fairness {
     // admitted once, and a copy would start its receive count again, so a run that
     // crashes every time would never reach the dead-letter queue. It runs.
     // Without a free slot here, it goes back by visibility, which counts as a receive.
-    if (Number(message.Attributes?.ApproximateReceiveCount ?? 1) > 1) {
+    if (isRetry(message)) {
       if (this.#d.concurrency - this.#promised > 0) return this.#promise(key);
       await this.#d.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.#d.queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: NO_SLOT_DEFER_SECONDS }))
         .catch((err: unknown) => this.#d.log.warn({ err, tenant }, 'could not put back a retried run; it returns after its visibility timeout'));
@@ -196,7 +226,7 @@ export class Fairness {
     const crowded = tenant ? this.crowded(tenant) : false;
     if (mayStart({ tenantRunning, freeAfter, crowded, ...this.options })) return this.#promise(key);
     const shareSpent = freeAfter >= 0;
-    if (shareSpent && tenant) this.#crowded.set(tenant, now + CROWDED_MS);
+    if (shareSpent && tenant) this.#markCrowded(tenant, now);
     const delay = shareSpent ? deferDelaySeconds(this.options.deferSeconds, this.#deferred(key, now), Math.random()) : NO_SLOT_DEFER_SECONDS;
     try {
       await this.#requeues.send(message.Body!, delay, tenant);
@@ -228,7 +258,6 @@ export class Fairness {
     recent.push(now);
     this.#deferrals.set(tenant, recent);
     if (this.#deferrals.size > 1000) for (const [t, times] of this.#deferrals) if (times.every((at) => at <= now - 10_000)) this.#deferrals.delete(t);
-    if (this.#crowded.size > 1000) for (const [t, until] of this.#crowded) if (until <= now) this.#crowded.delete(t);
     return recent.length;
   }
 

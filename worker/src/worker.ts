@@ -18,7 +18,7 @@ import type { Sandbox } from '@playground/sandbox/types';
 import { processMessage, type AttemptDeps, type MessageOutcome } from './attempt.ts';
 import { Recovery } from './recovery.ts';
 import { MessageDeleter } from './deletes.ts';
-import { Fairness, type FairnessOptions } from './fairness.ts';
+import { Fairness, admissionOrder, type FairnessOptions } from './fairness.ts';
 import { Settlements } from './settlements.ts';
 import { TenantStore } from '@playground/shared/tenants';
 import { decodeQueueMessage } from '@playground/shared/queue';
@@ -135,9 +135,9 @@ export class Worker {
         continue;
       }
       // Decoded once here: the share rule looks at the whole receive before it admits any.
-      const bodies = messages.map((m) => decodeQueueMessage(m.Body));
-      this.#deps.fairness?.noteReceived(bodies.map((b) => b?.run?.tenant));
-      messages.forEach((message, i) => this.#start(message, bodies[i]));
+      const received = messages.map((message) => ({ message, body: decodeQueueMessage(message.Body) }));
+      this.#deps.fairness?.noteReceived(received.map((r) => r.body?.run?.tenant));
+      for (const { message, body } of admissionOrder(received)) this.#start(message, body);
     }
   }
 
