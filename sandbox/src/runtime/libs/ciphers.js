@@ -22,14 +22,19 @@ const CIPHERS = {
   'aes-128-gcm': ['gcm', 16, 12], 'aes-192-gcm': ['gcm', 24, 12], 'aes-256-gcm': ['gcm', 32, 12],
   'chacha20-poly1305': ['chacha20-poly1305', 32, 12],
 };
-// OpenSSL's aliases that Node accepts too.
-const ALIASES = { aes128: 'aes-128-cbc', aes192: 'aes-192-cbc', aes256: 'aes-256-cbc', 'id-aes128-gcm': 'aes-128-gcm', 'id-aes192-gcm': 'aes-192-gcm', 'id-aes256-gcm': 'aes-256-gcm' };
+// OpenSSL's aliases that Node accepts too, spelled as getCiphers() lists them.
+const ALIASES = { aes128: 'aes-128-cbc', aes192: 'aes-192-cbc', aes256: 'aes-256-cbc', 'id-aes128-GCM': 'aes-128-gcm', 'id-aes192-GCM': 'aes-192-gcm', 'id-aes256-GCM': 'aes-256-gcm' };
+const ALIAS_LOWER = Object.fromEntries(Object.entries(ALIASES).map(([k, v]) => [k.toLowerCase(), v]));
+// The rest of Node's (OpenSSL's) getCiphers(): real ciphers the playground lacks, which
+// deserve a better error than "Unknown cipher".
+const OPENSSL_ONLY = /^(?:aes-(?:128|192|256)-(?:cfb1?|cfb8|ofb|ccm|ocb|xts|cbc-hmac-sha(?:1|256))|aes(?:128|192|256)-wrap(?:-pad)?|id-aes(?:128|192|256)-(?:ccm|wrap(?:-pad)?)|id-smime-\S+|(?:aria|camellia)-?\d{3}\S*|des\S*|bf\S*|blowfish|cast\S*|chacha20|rc[245]\S*|seed\S*|sm4\S*)$/i;
+export const opensslOnly = (name) => typeof name === 'string' && OPENSSL_ONLY.test(name);
 
 /** { name, mode, keyLength, ivLength } for a Node cipher name (any case), or undefined. */
 export const cipherInfo = (name) => {
   if (typeof name !== 'string') return undefined;
   let key = name.toLowerCase();
-  if (Object.hasOwn(ALIASES, key)) key = ALIASES[key];
+  if (Object.hasOwn(ALIAS_LOWER, key)) key = ALIAS_LOWER[key];
   if (!Object.hasOwn(CIPHERS, key)) return undefined;
   const [mode, keyLength, ivLength] = CIPHERS[key];
   return { name: key, mode, keyLength, ivLength };
@@ -294,4 +299,4 @@ export const createCipher = (info, key, iv, decrypt, tagLength) => {
   }
 };
 
-export default { cipherInfo, cipherNames, createCipher };
+export default { cipherInfo, cipherNames, createCipher, opensslOnly };

@@ -154,8 +154,6 @@ const GCM_TAGS = [4, 8, 12, 13, 14, 15, 16];
 const tagLengthOk = (mode, n) => (mode === 'gcm' ? GCM_TAGS.includes(n) : Number.isInteger(n) && n >= 1 && n <= 16);
 const KEY_TYPES = 'of type string or an instance of ArrayBuffer, Buffer, TypedArray, DataView, KeyObject, or CryptoKey';
 const IV_TYPES = 'of type string or an instance of ArrayBuffer, Buffer, TypedArray, or DataView';
-// Ciphers OpenSSL has and the playground does not: named as missing, not as unknown.
-const OTHER_CIPHERS = /^(aes|aria|bf|blowfish|camellia|cast|chacha20|des|id-aes|id-smime|rc2|rc4|rc5|seed|sm4)/i;
 let warnedShortTag = false;
 
 /**
@@ -211,7 +209,7 @@ class CipherBase {
     const lib = loadLib('ciphers');
     const info = lib.cipherInfo(name);
     if (info === undefined) {
-      if (OTHER_CIPHERS.test(name)) throw codedError(Error, 'ERR_PLAYGROUND_UNAVAILABLE', `The cipher ${name} is not available in the playground; crypto.getCiphers() lists those that are (AES-CBC, AES-ECB, AES-CTR, AES-GCM, ChaCha20-Poly1305).`);
+      if (lib.opensslOnly(name)) throw codedError(Error, 'ERR_PLAYGROUND_UNAVAILABLE', `The cipher ${name} is not available in the playground; crypto.getCiphers() lists those that are (AES-CBC, AES-ECB, AES-CTR, AES-GCM, ChaCha20-Poly1305).`);
       throw codedError(Error, 'ERR_CRYPTO_UNKNOWN_CIPHER', 'Unknown cipher');
     }
     if (keyBytes.length !== info.keyLength) throw codedError(RangeError, 'ERR_CRYPTO_INVALID_KEYLEN', 'Invalid key length');
