@@ -3,6 +3,7 @@
 // Signatures and key generation are not there yet; asking for them names the gap.
 import { codedError, internals } from '../internals.js';
 import { loadLib } from '../libs.js';
+import { process } from '../process.js';
 import { lazyModule } from '../registry.js';
 
 const notYet = (name) => () => {
@@ -275,7 +276,9 @@ class CipherBase {
     if (!tagLengthOk(this.#info.mode, n) || (this.#tagLength !== undefined && n !== this.#tagLength)) throw invalidTag(n);
     if (this.#info.mode === 'gcm' && n < 16 && this.#tagLength === undefined && !warnedShortTag) {
       warnedShortTag = true;
-      globalThis.process.emitWarning('Using AES-GCM authentication tags of less than 128 bits without specifying the authTagLength option when initializing decryption is deprecated.', 'DeprecationWarning', 'DEP0182');
+      // The runtime's own process, not the global a program may have replaced (Node's own
+      // deprecations go through process.emitWarning too, so a replaced method still applies).
+      process.emitWarning('Using AES-GCM authentication tags of less than 128 bits without specifying the authTagLength option when initializing decryption is deprecated.', 'DeprecationWarning', 'DEP0182');
     }
     this.#tagSet = true;
     this.#cipher.setAuthTag(bytes);
