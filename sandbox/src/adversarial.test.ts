@@ -112,6 +112,28 @@ const ESCAPES: Record<string, Case> = {
     code: `for (const n of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) { try { require('crypto').createHash(n); console.log('made', n) } catch (e) { console.log(e.message) } }`,
     status: ['succeeded'], stdout: 'Digest method not supported\n'.repeat(4),
   },
+  'replacing Uint8Array.prototype.set, Array.prototype.push and Object.prototype setters before the first require of crypto (the cipher library sees only the program\'s realm and hands it no runtime internals)': {
+    // Everything the hijacks catch is recorded, then checked once the builtins are back:
+    // functions must belong to the program's realm, and no object may be the runtime's
+    // private handle (output, exit, module texts). The cipher must still be right.
+    code: `${PROBE} const seen = []; const add = (x) => { seen[seen.length] = x };
+      const set = Uint8Array.prototype.set, push = Array.prototype.push;
+      Uint8Array.prototype.set = function (...a) { add(this); add(a[0]); return Reflect.apply(set, this, a) };
+      Array.prototype.push = function (...a) { for (const x of a) { add(x); this[this.length] = x } return this.length };
+      for (const k of ['exports', 'default', 'module', 'code', 'librarySource', 'ciphers', 'hashes']) Object.defineProperty(Object.prototype, k, { set(v) { add(v); Object.defineProperty(this, k, { value: v, writable: true, configurable: true, enumerable: true }) }, configurable: true });
+      const c = require('crypto'); const e = c.createCipheriv('aes-256-gcm', Buffer.alloc(32, 1), Buffer.alloc(12)); const hex = e.update('secret', 'utf8', 'hex') + e.final('hex'); const tag = e.getAuthTag().toString('hex');
+      const d = c.createDecipheriv('aes-256-cbc', Buffer.alloc(32, 2), Buffer.alloc(16)); d.update(Buffer.alloc(32)); try { d.final() } catch (err) { add(err) }
+      c.scryptSync('p', 's', 8, { N: 16 });
+      Uint8Array.prototype.set = set; Array.prototype.push = push; for (const k of ['exports', 'default', 'module', 'code', 'librarySource', 'ciphers', 'hashes']) delete Object.prototype[k];
+      const fns = seen.filter((x) => typeof x === 'function'); const objs = seen.filter((x) => x !== null && typeof x === 'object');
+      const internal = objs.some((o) => ['librarySource', 'die', 'hooks', 'write', 'timers'].some((k) => Object.hasOwn(o, k)));
+      console.log(hex, tag, fns.every((f) => reach(f) === 'string'), internal, reach(c.createCipheriv), reach(e.update), reach(c.getCiphers))`,
+    status: ['succeeded'], stdout: 'cc50fbae104f ac77e325bad8741ae7bbe8b8787bd536 true false string string string\n',
+  },
+  'cipher objects and their errors reach only the program\'s realm': {
+    code: `${PROBE} const c = require('crypto'); const e = c.createCipheriv('aes-128-gcm', Buffer.alloc(16), Buffer.alloc(12)); let err; try { c.createDecipheriv('aes-128-gcm', Buffer.alloc(16), Buffer.alloc(12)).setAuthTag(Buffer.alloc(16)).final() } catch (x) { err = x } console.log(reach(e.constructor), reach(Object.getPrototypeOf(Object.getPrototypeOf(e)).on), reach(err.constructor), reach(c.scrypt), Object.keys(e).join())`,
+    status: ['succeeded'], stdout: 'string string string string _options\n',
+  },
   'an unhandledRejection listener that throws': {
     code: `process.on('unhandledRejection', () => { throw new Error('listener failed') }); Promise.reject(new Error('first'))`,
     status: ['failed'], error: /listener failed/,
@@ -255,6 +277,10 @@ const BOMBS: Record<string, Case> = {
   'randomBytes asking for a gigabyte': { code: `require('crypto').randomBytes(2 ** 30)`, job: { memoryMb: 64 }, status: ['failed', 'memory_exceeded'] },
   'pbkdf2 with ten million iterations': { code: `require('crypto').pbkdf2Sync('a', 'b', 1e7, 32, 'sha256')`, job: { timeoutMs: 300 }, status: ['timed_out'] },
   'hashing a gigabyte': { code: `const h = require('crypto').createHash('sha256'); const chunk = Buffer.alloc(1 << 20); for (let i = 0; i < 1024; i++) h.update(chunk); h.digest('hex')`, job: { timeoutMs: 300 }, status: ['timed_out'] },
+  'encrypting a gigabyte with AES-GCM': { code: `const c = require('crypto').createCipheriv('aes-256-gcm', Buffer.alloc(32), Buffer.alloc(12)); const chunk = Buffer.alloc(1 << 20); for (let i = 0; i < 1024; i++) c.update(chunk)`, job: { timeoutMs: 300 }, status: ['timed_out'] },
+  'one 48 MB cipher update in a 64 MB run': { code: `require('crypto').createCipheriv('aes-128-ctr', Buffer.alloc(16), Buffer.alloc(16)).update(Buffer.alloc(48 << 20)).length`, job: { memoryMb: 64, timeoutMs: 1_000 }, status: ['failed', 'memory_exceeded', 'timed_out'] },
+  'scrypt asked for two gigabytes of memory': { code: `require('crypto').scryptSync('a', 'b', 32, { N: 2 ** 24, r: 1, maxmem: 2 ** 40 })`, job: { memoryMb: 64, timeoutMs: 1_000 }, status: ['failed', 'memory_exceeded', 'timed_out'] },
+  'scrypt with a huge parallelization': { code: `require('crypto').scryptSync('a', 'b', 32, { N: 2 ** 14, p: 1000, maxmem: 2 ** 30 })`, job: { timeoutMs: 300 }, status: ['timed_out'] },
   'an uncaughtException listener swallowing errors forever': { code: `process.on('uncaughtException', () => {}); setInterval(() => { throw new Error('again') }, 0)`, job: { timeoutMs: 300 }, status: ['timed_out'] },
   'getRandomValues asking for too much': { code: 'crypto.getRandomValues(new Uint8Array(1e6))', status: ['failed'], error: /QuotaExceededError|exceeds/ },
 };

@@ -10,12 +10,14 @@ import { createRequire } from 'node:module';
 import ivm from 'isolated-vm';
 import { NPM_PACKAGES } from '@playground/shared/packages';
 import { moduleToScript } from './esm.ts';
+import { withInspectHooks } from './executor.ts';
 import { librarySource, runtimeBundle } from './runtime/load.ts';
 import { SNAPSHOT_WARMUP } from './runtime/warmup.ts';
 
 const require = createRequire(import.meta.url);
 const inspectSource = readFileSync(require.resolve('node-inspect-extracted'), 'utf8');
-const inspectScript = `(function () { var module = { exports: {} }; var exports = module.exports;\n${inspectSource}\n;globalThis.__playgroundInspect = module.exports; })();`;
+// As executor.ts builds it (the prelude needs the inspect hooks).
+const inspectScript = `(function () { var __inspectHooks = { promise: null, entries: null }; var module = { exports: {} }; var exports = module.exports;\n${withInspectHooks(inspectSource)}\n;globalThis.__playgroundInspect = module.exports; globalThis.__playgroundInspectHooks = __inspectHooks; })();`;
 const WARM = 'console.log({ a: [1, "x"], m: new Map([[1, 2]]) }, "%s %d", "s", 1)';
 
 /** "before" is built the way the snapshot was built before the Node layer; "after" as now. */
@@ -89,6 +91,26 @@ export async function benchRuntime(runs = 300, baselinePrelude?: string) {
     const xs: number[] = [];
     for (let i = 0; i < 15; i++) xs.push((await once(after, `require('${name}'); console.log("hello, world")`)).runCpuMs);
     console.log(`  ${name.padEnd(15)} ${fmt(median(xs) - base)}`);
+  }
+
+  // crypto's libraries (libs/hashes.js, libs/ciphers.js) load on first use, not on require.
+  console.log('\nfirst use of crypto, extra CPU over hello world (median of 15, ms)');
+  const cryptoUses: Array<[string, string]> = [
+    ['createHash sha256', "require('crypto').createHash('sha256').update('x').digest('hex')"],
+    ['aes-256-gcm round trip', "const c = require('crypto'); const k = Buffer.alloc(32), iv = Buffer.alloc(12); const e = c.createCipheriv('aes-256-gcm', k, iv); const x = Buffer.concat([e.update('hello'), e.final()]); const d = c.createDecipheriv('aes-256-gcm', k, iv); d.setAuthTag(e.getAuthTag()); d.update(x); d.final()"],
+    ['aes-256-cbc 1 MB', "const c = require('crypto').createCipheriv('aes-256-cbc', Buffer.alloc(32), Buffer.alloc(16)); c.update(Buffer.alloc(1 << 20)); c.final()"],
+    ['aes-256-gcm 1 MB', "const c = require('crypto').createCipheriv('aes-256-gcm', Buffer.alloc(32), Buffer.alloc(12)); c.update(Buffer.alloc(1 << 20)); c.final()"],
+    ['chacha20-poly1305 1 MB', "const c = require('crypto').createCipheriv('chacha20-poly1305', Buffer.alloc(32), Buffer.alloc(12)); c.update(Buffer.alloc(1 << 20)); c.final()"],
+    ['scryptSync (N=16384)', "require('crypto').scryptSync('pw', 'salt', 32)"],
+  ];
+  for (const [label, code] of cryptoUses) {
+    const xs: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const s = await once(after, `${code}; console.log("hello, world")`);
+      if (s.out !== 'hello, world\n') throw new Error(`${label}: printed ${JSON.stringify(s.out)}`);
+      xs.push(s.runCpuMs);
+    }
+    console.log(`  ${label.padEnd(24)} ${fmt(median(xs) - base)}`);
   }
 
   // npm packages: bundled text the isolate compiles on first use (see runtime/build-packages.ts).
