@@ -42,6 +42,13 @@ lazyGlobal('EventTarget', () => webEvents().EventTarget);
 lazyGlobal('CustomEvent', () => webEvents().CustomEvent);
 lazyGlobal('AbortController', () => webEvents().AbortController);
 lazyGlobal('AbortSignal', () => webEvents().AbortSignal);
+// Web Crypto: the prelude's `crypto` object (randomness) gets `subtle`, evaluated on first
+// use. Kept here as the snapshot made it, for require('crypto').webcrypto: a program may
+// replace the global before its first require.
+const webcrypto = globalThis.crypto;
+internals.webcrypto = webcrypto;
+Object.defineProperty(webcrypto, 'subtle', { configurable: true, enumerable: true, get() { return require('./web-crypto.js').subtle; } });
+lazyGlobal('SubtleCrypto', () => require('./web-crypto.js').SubtleCrypto);
 lazyGlobal('navigator', () => Object.freeze(Object.create(Object.prototype, {
   hardwareConcurrency: { value: 1, enumerable: true },
   language: { value: 'en-US', enumerable: true },
