@@ -45,4 +45,21 @@ describe('web globals in the sandbox', () => {
     expect(r.outcome.status).toBe('succeeded');
     expect(r.stdout).toBe('function false\nda39a3ee5e6b4b0d3255bfef95601890afd80709\nleaked 0\n');
   });
+
+  it('copies a Blob\'s bytes in and out, so neither the source array nor a read result can change the Blob', async () => {
+    const r = await collect(pool, `const src = new Uint8Array([1, 2, 3]); const b = new Blob([src]); src[0] = 9; const out = await b.bytes(); out[1] = 9; (await b.arrayBuffer()); console.log([...await b.bytes()].join(','), b.slice(1).size)`);
+    expect(r.stdout).toBe('1,2,3 2\n');
+  });
+
+  it('hands a program that hijacked typed arrays, TextEncoder, Promise and Object.prototype setters before its first Blob no runtime internals', async () => {
+    const r = await collect(pool, `const seen = new Set(); const add = (v) => { try { seen.add(v) } catch {} };
+      for (const [o, k] of [[Uint8Array.prototype, 'slice'], [Uint8Array.prototype, 'set'], [TextEncoder.prototype, 'encode'], [TextDecoder.prototype, 'decode'], [Array.prototype, 'push']]) { const f = o[k]; o[k] = function (...a) { add(this); for (let i = 0; i < a.length; i++) add(a[i]); return Reflect.apply(f, this, a) } }
+      Promise.resolve = (v) => { add(v); return 'hijacked' };
+      for (const k of ['Blob', 'File', 'exports', 'bytes']) Object.defineProperty(Object.prototype, k, { set(v) { add(v); Object.defineProperty(this, k, { value: v, writable: true, configurable: true }) }, configurable: true });
+      const b = new Blob(['hi', new Uint8Array([33])]); const t = b.text(); console.log(t === 'hijacked', b.size, require('buffer').Blob === Blob);
+      console.log(await t);
+      ${LEAK_CHECK}`);
+    expect(r.outcome.error?.message ?? r.outcome.status).toBe('succeeded');
+    expect(r.stdout).toBe('false 3 true\nhi!\nleaked 0\n');
+  });
 });

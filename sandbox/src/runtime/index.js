@@ -49,6 +49,8 @@ const webcrypto = globalThis.crypto;
 internals.webcrypto = webcrypto;
 Object.defineProperty(webcrypto, 'subtle', { configurable: true, enumerable: true, get() { return require('./web-crypto.js').subtle; } });
 lazyGlobal('SubtleCrypto', () => require('./web-crypto.js').SubtleCrypto);
+lazyGlobal('Blob', () => require('./blob.js').Blob);
+lazyGlobal('File', () => require('./blob.js').File);
 lazyGlobal('navigator', () => Object.freeze(Object.create(Object.prototype, {
   hardwareConcurrency: { value: 1, enumerable: true },
   language: { value: 'en-US', enumerable: true },
