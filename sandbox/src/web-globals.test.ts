@@ -62,4 +62,37 @@ describe('web globals in the sandbox', () => {
     expect(r.outcome.error?.message ?? r.outcome.status).toBe('succeeded');
     expect(r.stdout).toBe('false 3 true\nhi!\nleaked 0\n');
   });
+
+  it('rejects fetch with a TypeError that says the playground has no network and where data can come from instead', async () => {
+    const r = await collect(pool, `try { await fetch('https://example.com/data.json') } catch (e) { console.log(e instanceof TypeError, e.code, e.message) }
+      await fetch('/relative').catch((e) => console.log(e.name, e.message));
+      const ac = new AbortController(); ac.abort(); await fetch('https://x.test', { signal: ac.signal }).catch((e) => console.log(e.name));
+      const p = fetch(new Request('https://x.test/', { method: 'POST', body: 'x' })); console.log(p instanceof Promise); await p.catch(() => {})`);
+    expect(r.outcome.status).toBe('succeeded');
+    expect(r.stdout).toBe([
+      'true ERR_PLAYGROUND_UNAVAILABLE fetch failed: https://example.com/data.json: the playground has no network access, so a program cannot download anything. Put the data in the program itself (a string, or new Response(text) to keep fetch-style code), or pass it as stdin and read it with process.stdin, readline or the stdin global.',
+      'TypeError Failed to parse URL from /relative',
+      'AbortError',
+      'true',
+      '',
+    ].join('\n'));
+  });
+
+  it('says a Response body is no stream when a program reads res.body, and what to call instead', async () => {
+    const r = await collect(pool, `console.log(new Response(null).body); try { new Response('x').body } catch (e) { console.log(e.name, e.message) }`);
+    expect(r.stdout).toBe('null\nTypeError Response.body is a ReadableStream, which the playground does not have: read the body with text(), json(), arrayBuffer(), bytes() or blob()\n');
+  });
+
+  it('hands a program that hijacked Map, JSON, TextDecoder, Promise and Object.prototype setters before its first Response no runtime internals', async () => {
+    const r = await collect(pool, `const seen = new Set(); const add = (v) => { try { seen.add(v) } catch {} };
+      for (const [o, k] of [[Map.prototype, 'get'], [Map.prototype, 'set'], [Map.prototype, 'forEach'], [Map.prototype, 'keys'], [Uint8Array.prototype, 'slice'], [TextDecoder.prototype, 'decode'], [Array.prototype, 'push'], [JSON, 'parse'], [String.prototype, 'toLowerCase']]) { const f = o[k]; o[k] = function (...a) { add(this); for (let i = 0; i < a.length; i++) add(a[i]); return Reflect.apply(f, this, a) } }
+      Promise.resolve = (v) => { add(v); return 'hijacked' }; Function.prototype.call = function () { add(this); return 'hijacked' };
+      for (const k of ['fetch', 'Headers', 'Response', 'bytes', 'used', 'values', 'name']) Object.defineProperty(Object.prototype, k, { set(v) { add(v); Object.defineProperty(this, k, { value: v, writable: true, configurable: true }) }, configurable: true });
+      const res = Response.json({ a: 1 }, { headers: { 'X-A': 'b' } }); const p = res.json(); console.log(p === 'hijacked', res.headers.get('x-a'));
+      const got = []; res.headers.forEach((v, k) => got[got.length] = k + '=' + v); console.log(got.join(' '), (await p).a);
+      await fetch('https://x.test').catch((e) => console.log(e.code));
+      ${LEAK_CHECK}`);
+    expect(r.outcome.error?.message ?? r.outcome.status).toBe('succeeded');
+    expect(r.stdout).toBe('false b\ncontent-type=application/json x-a=b 1\nERR_PLAYGROUND_UNAVAILABLE\nleaked 0\n');
+  });
 });

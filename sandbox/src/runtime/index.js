@@ -51,6 +51,8 @@ Object.defineProperty(webcrypto, 'subtle', { configurable: true, enumerable: tru
 lazyGlobal('SubtleCrypto', () => require('./web-crypto.js').SubtleCrypto);
 lazyGlobal('Blob', () => require('./blob.js').Blob);
 lazyGlobal('File', () => require('./blob.js').File);
+// fetch and its classes: evaluated on first use (fetch.js, which also loads blob.js).
+for (const name of ['fetch', 'Headers', 'Request', 'Response']) lazyGlobal(name, () => require('./fetch.js')[name]);
 lazyGlobal('navigator', () => Object.freeze(Object.create(Object.prototype, {
   hardwareConcurrency: { value: 1, enumerable: true },
   language: { value: 'en-US', enumerable: true },

@@ -71,7 +71,15 @@ export const primordials = Object.freeze({
   MapSet: uncurry(Map.prototype.set),
   MapHas: uncurry(Map.prototype.has),
   MapDelete: uncurry(Map.prototype.delete),
+  MapForEach: uncurry(Map.prototype.forEach),
+  ObjectGetOwnPropertyNames: Object.getOwnPropertyNames,
+  ReflectApply: apply,
   structuredClone: globalThis.structuredClone,
+  URLCtor: globalThis.URL,
+  URLSearchParamsCtor: globalThis.URLSearchParams,
+  RegExpTest: uncurry(RegExp.prototype.test),
+  StringTrimHttp: (s) => apply(String.prototype.replace, s, [/^[\t\n\r ]+|[\t\n\r ]+$/g, '']),
+  ObjectKeys: Object.keys,
 });
 
 /** The bytes of an ArrayBuffer or view as a Uint8Array over the same memory; null for anything else. */
