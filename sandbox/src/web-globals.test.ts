@@ -9,7 +9,7 @@ import { SandboxPool } from './index.ts';
 import { collect } from './testkit.ts';
 
 /** Prints whether anything the program could collect is a runtime internal. */
-const LEAK_CHECK = `const leaked = [...seen].filter((v) => v && (typeof v === 'object' || typeof v === 'function') && ('librarySource' in v || 'hooks' in v || 'timers' in v && 'die' in v || 'loadLib' in v || 'requireFile' in v)); console.log('leaked', leaked.length)`;
+const LEAK_CHECK = `const own = (v, k) => Object.prototype.hasOwnProperty.call(v, k); const leaked = [...seen].filter((v) => v && (typeof v === 'object' || typeof v === 'function') && ['librarySource', 'hooks', 'die', 'loadLib', 'requireFile', 'poll', 'pollState', 'lazyModule', 'primordials'].some((k) => own(v, k)) || v && typeof v === 'object' && own(v, 'port') && own(v, 'close')); console.log('leaked', leaked.length)`;
 
 describe('web globals in the sandbox', () => {
   let pool: SandboxPool;
@@ -94,5 +94,31 @@ describe('web globals in the sandbox', () => {
       ${LEAK_CHECK}`);
     expect(r.outcome.error?.message ?? r.outcome.status).toBe('succeeded');
     expect(r.stdout).toBe('false b\ncontent-type=application/json x-a=b 1\nERR_PLAYGROUND_UNAVAILABLE\nleaked 0\n');
+  });
+
+  it('keeps a run alive while a port with a message listener is open, as node does, until the time limit ends it', async () => {
+    const r = await collect(pool, `const { port1, port2 } = new MessageChannel(); port2.onmessage = (e) => console.log('got', e.data); port1.postMessage('one')`, { timeoutMs: 400 });
+    expect(r.stdout).toBe('got one\n');
+    expect(r.outcome.status).toBe('timed_out');
+  });
+
+  it('ends the run once every listened port is closed or unref()\'d, and when a port has no listener', async () => {
+    const r = await collect(pool, `const a = new MessageChannel(); a.port2.onmessage = (e) => { console.log('a', e.data); a.port1.close() }; a.port1.postMessage(1);
+      const b = new MessageChannel(); b.port2.onmessage = () => console.log('never'); b.port2.unref();
+      const c = new MessageChannel(); c.port1.postMessage('unread');
+      const d = new MessageChannel(); d.port2.addEventListener('message', (e) => { console.log('d', e.data); setTimeout(() => d.port2.close(), 20) }); setTimeout(() => d.port1.postMessage(2), 10)`, { timeoutMs: 2000 });
+    expect(r.outcome.status).toBe('succeeded');
+    expect(r.stdout).toBe('a 1\nd 2\n');
+  });
+
+  it('hands a program that hijacked Array, EventTarget and Object.prototype setters before its first MessageChannel no runtime internals', async () => {
+    const r = await collect(pool, `const seen = new Set(); const add = (v) => { try { seen.add(v) } catch {} };
+      for (const [o, k] of [[Array.prototype, 'push'], [Array.prototype, 'shift'], [EventTarget.prototype, 'dispatchEvent']]) { const f = o[k]; o[k] = function (...a) { add(this); for (let i = 0; i < a.length; i++) add(a[i]); return Reflect.apply(f, this, a) } }
+      const clone = structuredClone; globalThis.structuredClone = (v) => { add(v); return 'hijacked' };
+      for (const k of ['poll', 'pollState', 'port', 'data', 'close', 'MessageChannel']) Object.defineProperty(Object.prototype, k, { set(v) { add(v); Object.defineProperty(this, k, { value: v, writable: true, configurable: true }) }, configurable: true });
+      const { port1, port2 } = new MessageChannel(); port2.onmessage = (e) => { console.log(e.data); port2.close() }; port1.postMessage({ v: 1 });
+      setTimeout(() => { ${LEAK_CHECK} }, 5)`);
+    expect(r.outcome.error?.message ?? r.outcome.status).toBe('succeeded');
+    expect(r.stdout).toBe('{ v: 1 }\nleaked 0\n');
   });
 });

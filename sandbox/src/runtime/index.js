@@ -53,6 +53,8 @@ lazyGlobal('Blob', () => require('./blob.js').Blob);
 lazyGlobal('File', () => require('./blob.js').File);
 // fetch and its classes: evaluated on first use (fetch.js, which also loads blob.js).
 for (const name of ['fetch', 'Headers', 'Request', 'Response']) lazyGlobal(name, () => require('./fetch.js')[name]);
+// Message ports: evaluated on first use; messaging.js then installs its poll-phase hooks.
+for (const name of ['MessageChannel', 'MessagePort', 'MessageEvent']) lazyGlobal(name, () => require('./messaging.js')[name]);
 lazyGlobal('navigator', () => Object.freeze(Object.create(Object.prototype, {
   hardwareConcurrency: { value: 1, enumerable: true },
   language: { value: 'en-US', enumerable: true },
