@@ -108,6 +108,14 @@ const ESCAPES: Record<string, Case> = {
     code: `globalThis.eval = () => { throw new Error('hijacked') }; Reflect.apply = null; Function.prototype.call = null; const { Readable } = require('stream'); const z = require('zlib'); console.log(typeof Readable, typeof z.gzipSync)`,
     status: ['succeeded', 'failed'], stdout: /^(function function\n)?$/,
   },
+  'replacing Function.prototype.call before the first use of Buffer, process, require and the web globals (the bundle\'s module interop is handed no runtime module and still works)': {
+    code: `const got = []; const call = Function.prototype.call; Function.prototype.call = function (...a) { got[got.length] = a[0]; return Reflect.apply(call, this, a) };
+      const seen = [typeof Buffer, typeof process.nextTick, typeof require('path').join, typeof Blob, typeof Headers, typeof crypto.subtle.digest];
+      Function.prototype.call = call;
+      const modules = got.filter((o) => o !== null && typeof o === 'object' && ['lazyModule', 'mainRequire', 'internals', 'loadLib', 'Headers', 'subtle'].some((k) => k in o));
+      console.log(seen.join(' '), modules.length)`,
+    status: ['succeeded'], stdout: 'function function function function function function 0\n',
+  },
   'hash algorithm names that live on Object.prototype': {
     code: `for (const n of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) { try { require('crypto').createHash(n); console.log('made', n) } catch (e) { console.log(e.message) } }`,
     status: ['succeeded'], stdout: 'Digest method not supported\n'.repeat(4),

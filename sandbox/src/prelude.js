@@ -686,6 +686,12 @@
     onUncaught: null, // (error, kind) => boolean: true when a listener handled it
     onFatal: null,    // () => void: the run is ending on an error ('exit' listeners)
     onRejection: null, // (reason, promise) => boolean: true when a listener took an unhandled rejection
+    // MessagePort deliveries (runtime/messaging.js), libuv's poll phase: between timers and
+    // immediates, as Node's ports deliver. poll() runs one delivery queued before the phase
+    // began and says whether it did; pollState() is 0 (nothing), 1 (deliveries waiting) or
+    // 2 (none waiting, but an open port with a listener keeps the run alive, as in Node).
+    poll: null,       // () => boolean
+    pollState: null,  // () => 0 | 1 | 2
   };
   // After every macrotask Node drains the nextTick queue, then microtasks (which V8 runs
   // when the host call returns).
@@ -865,6 +871,13 @@
           afterCallback();
           return halted ? -2 : 0;
         }
+        phase = 'poll';
+      }
+      if (phase === 'poll') {
+        if (hooks.poll !== null && hooks.poll()) {
+          afterCallback();
+          return halted ? -2 : 0;
+        }
         phase = 'check';
         checkQueue = immediateQueue;
         immediateQueue = [];
@@ -882,8 +895,12 @@
         phase = 'start';
       }
       if (hasRefedImmediate()) continue;
+      const ports = hooks.pollState === null ? 0 : hooks.pollState();
+      if (ports === 1) continue;
       const due = earliestRefedDue();
-      if (due === Infinity) return -1;
+      // An open port waits for a message that only a timer could still send; with no timer,
+      // for ever (the run's time limit ends it), as node would.
+      if (due === Infinity) return ports === 2 ? TIMEOUT_MAX : -1;
       const wait = due - nowMs();
       if (wait > 0) return wait;
     }

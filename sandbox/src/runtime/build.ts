@@ -140,7 +140,23 @@ export async function buildRuntime(): Promise<RuntimeBundle> {
   const out = await build({ ...common, entryPoints: [join(RUNTIME_DIR, 'index.js')], format: 'iife', charset: 'ascii', plugins: [embedLibs] });
   const lazySources = { ...libs.text };
   for (const [file, code] of Object.entries(packages.files)) lazySources[`npm/${file}`] = code;
-  return { code: out.outputFiles![0]!.text, lazySources, packageBytes: Object.values(packages.files).reduce((n, c) => n + c.length, 0) };
+  return { code: hardenHelpers(out.outputFiles![0]!.text), lazySources, packageBytes: Object.values(packages.files).reduce((n, c) => n + c.length, 0) };
+}
+
+/**
+ * esbuild's CommonJS interop helper (`__copyProps`, behind every `require()` of an ES
+ * module file) calls `__hasOwnProp.call(to, key)` each time a runtime file is first
+ * required, which is after the program ran: a program that replaced
+ * Function.prototype.call first was handed `to`, the module's exports (registry.js's
+ * `lazyModule`, ...), and could make every lazy global undefined. The helper gets
+ * Object.hasOwn as the IIFE found it, while the snapshot was built. Lazy library texts
+ * (LAZY) are evaluated on their own and keep esbuild's helper.
+ */
+export function hardenHelpers(code: string): string {
+  const start = '"use strict";(()=>{';
+  const call = /!(__hasOwnProp\d*)\.call\(to,key\)/g;
+  if (!code.startsWith(start) || !call.test(code)) throw new Error('runtime build: esbuild\'s helpers changed; update hardenHelpers');
+  return `${start}var __playgroundHasOwn=Object.hasOwn;${code.slice(start.length).replace(call, '!__playgroundHasOwn(to,key)')}`;
 }
 
 /** What the snapshot knows of the packages: names only, their code stays text. */

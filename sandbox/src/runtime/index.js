@@ -42,6 +42,19 @@ lazyGlobal('EventTarget', () => webEvents().EventTarget);
 lazyGlobal('CustomEvent', () => webEvents().CustomEvent);
 lazyGlobal('AbortController', () => webEvents().AbortController);
 lazyGlobal('AbortSignal', () => webEvents().AbortSignal);
+// Web Crypto: the prelude's `crypto` object (randomness) gets `subtle`, evaluated on first
+// use. Kept here as the snapshot made it, for require('crypto').webcrypto: a program may
+// replace the global before its first require.
+const webcrypto = globalThis.crypto;
+internals.webcrypto = webcrypto;
+Object.defineProperty(webcrypto, 'subtle', { configurable: true, enumerable: true, get() { return require('./web-crypto.js').subtle; } });
+lazyGlobal('SubtleCrypto', () => require('./web-crypto.js').SubtleCrypto);
+lazyGlobal('Blob', () => require('./blob.js').Blob);
+lazyGlobal('File', () => require('./blob.js').File);
+// fetch and its classes: evaluated on first use (fetch.js, which also loads blob.js).
+for (const name of ['fetch', 'Headers', 'Request', 'Response']) lazyGlobal(name, () => require('./fetch.js')[name]);
+// Message ports: evaluated on first use; messaging.js then installs its poll-phase hooks.
+for (const name of ['MessageChannel', 'MessagePort', 'MessageEvent']) lazyGlobal(name, () => require('./messaging.js')[name]);
 lazyGlobal('navigator', () => Object.freeze(Object.create(Object.prototype, {
   hardwareConcurrency: { value: 1, enumerable: true },
   language: { value: 'en-US', enumerable: true },

@@ -8,10 +8,17 @@ import { loadLib } from './libs.js';
 import { packageList } from './packages.js';
 
 /* eslint-disable global-require */
+// buffer's Blob and File are the globals' classes (blob.js), evaluated on first use.
+const withBlob = (buffer) => {
+  for (const name of ['Blob', 'File']) {
+    Object.defineProperty(buffer, name, { enumerable: true, configurable: true, get: () => require('./blob.js')[name], set(value) { Object.defineProperty(buffer, name, { value, writable: true, enumerable: true, configurable: true }); } });
+  }
+  return buffer;
+};
 const FACTORIES = {
   assert: () => loadLib('assert'),
   'assert/strict': () => loadLib('assert').strict,
-  buffer: () => loadLib('buffer'),
+  buffer: () => withBlob(loadLib('buffer')),
   console: () => globalThis.console,
   constants: () => ({ ...require('./modules/os.js').default.constants.signals, ...require('./modules/os.js').default.constants.errno }),
   crypto: () => require('./modules/crypto.js').default,

@@ -370,7 +370,9 @@ export default {
   randomBytes,
   randomFillSync: (buf, offset = 0, size = buf.byteLength - offset) => { globalThis.crypto.getRandomValues(new Uint8Array(buf.buffer ?? buf, (buf.byteOffset ?? 0) + offset, size)); return buf; },
   randomInt,
-  webcrypto: globalThis.crypto,
+  // The snapshot's crypto global, not whatever the program has put there since.
+  webcrypto: internals.webcrypto,
+  get subtle() { return internals.webcrypto.subtle; },
   createCipheriv,
   createDecipheriv,
   Cipheriv,
