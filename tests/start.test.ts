@@ -11,6 +11,27 @@ import { sleep } from './fleet.ts';
 
 const MAIN = fileURLToPath(new URL('../local/src/main.ts', import.meta.url));
 
+/**
+ * `npm start` on a free port in a process group of its own (as a terminal gives it) with
+ * a data folder of its own, waited for until it says it is ready.
+ */
+async function startOnFreePort(env: Record<string, string>) {
+  const free = createServer();
+  await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = free.address() as { port: number };
+  await new Promise<void>((resolve) => free.close(() => resolve()));
+  const child = spawn(process.execPath, [MAIN], {
+    detached: true,
+    env: { ...process.env, PORT: String(port), WORKERS: '1', LOG_LEVEL: 'warn', DATA_DIR: mkdtempSync(join(tmpdir(), 'start-data-')), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const output = { stdout: '' };
+  child.stdout.on('data', (d: Buffer) => (output.stdout += d.toString()));
+  for (let i = 0; i < 300 && !output.stdout.includes('ready at'); i++) await sleep(100);
+  return { child, port, exited, output };
+}
+
 describe('npm start', () => {
   it('says in one line that the port is in use and how to pick another, without a stack trace', async () => {
     const blocker = createServer();
@@ -31,19 +52,8 @@ describe('npm start', () => {
   });
 
   it('hands the limits the services document to them: with ACTIVE_RUNS_PER_SOCKET=1 and one slot busy, a second run is refused', async () => {
-    const free = createServer();
-    await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', () => resolve()));
-    const { port } = free.address() as { port: number };
-    await new Promise<void>((resolve) => free.close(() => resolve()));
-    const child = spawn(process.execPath, [MAIN], {
-      detached: true,
-      env: { ...process.env, PORT: String(port), WORKERS: '1', LOG_LEVEL: 'warn', ACTIVE_RUNS_PER_SOCKET: '1', WORKER_CONCURRENCY: '1', DATA_DIR: mkdtempSync(join(tmpdir(), 'start-data-')) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const { child, port, exited } = await startOnFreePort({ ACTIVE_RUNS_PER_SOCKET: '1', WORKER_CONCURRENCY: '1' });
     try {
-      let stdout = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      for (let i = 0; i < 300 && !stdout.includes('ready at'); i++) await sleep(100);
       const client = await TestClient.connect(`ws://127.0.0.1:${port}/ws`);
       // One worker with one slot, busy: the second run waits in the queue, so the soft
       // cap (a worker that claims first wins) cannot let it through.
@@ -55,7 +65,7 @@ describe('npm start', () => {
     } finally {
       try {
         process.kill(-child.pid!, 'SIGINT');
-        await new Promise((resolve) => child.once('exit', resolve));
+        await exited;
       } catch {
         // already gone
       }
@@ -63,22 +73,9 @@ describe('npm start', () => {
   });
 
   it('on Ctrl+C (SIGINT to its whole process group) lets a running program finish and deliver its result, then leaves nothing running', async () => {
-    const free = createServer();
-    await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', () => resolve()));
-    const { port } = free.address() as { port: number };
-    await new Promise<void>((resolve) => free.close(() => resolve()));
-    // Its own process group, as a terminal gives it; a data folder of the test's own.
-    const child = spawn(process.execPath, [MAIN], {
-      detached: true,
-      env: { ...process.env, PORT: String(port), WORKERS: '1', LOG_LEVEL: 'warn', DATA_DIR: mkdtempSync(join(tmpdir(), 'start-data-')) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const { child, port, exited, output } = await startOnFreePort({});
     try {
-      let stdout = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      for (let i = 0; i < 300 && !stdout.includes('ready at'); i++) await sleep(100);
-      expect(stdout).toContain('ready at');
+      expect(output.stdout).toContain('ready at');
       const client = await TestClient.connect(`ws://127.0.0.1:${port}/ws`);
       const run = await client.run("for (let i = 0; i < 3; i++) { console.log('tick ' + i); await new Promise((r) => setTimeout(r, 300)); }");
       await client.waitFor((m) => m.type === 'output' && m.executionId === run.executionId);
@@ -86,7 +83,7 @@ describe('npm start', () => {
       expect(await run.result()).toMatchObject({ status: 'succeeded' });
       expect(stdoutOf(run.events())).toBe('tick 0\ntick 1\ntick 2\n');
       expect(await exited).toBe(0);
-      expect(stdout).toContain('[start] stopped');
+      expect(output.stdout).toContain('[start] stopped');
       // Nothing of the group is left: gateway, workers, sandboxes, emulators.
       await sleep(200);
       expect(() => process.kill(-child.pid!, 0)).toThrow();
