@@ -82,6 +82,8 @@ describe('playground run', () => {
     const out = await cli(['run', 'exit.js'], { files: { 'exit.js': "console.log('bye'); process.exit(7);" } });
     expect(out.status).toBe(7);
     expect(out.stdout).toBe('bye\n');
+    // No error line, as node prints none; only the closing line names the code.
+    expect(out.stderr).toMatch(/^\[exited with code 7 after \d+ ms\]\n$/);
   });
 
   it('exits 124 when the program timed out, with --timeout', async () => {

@@ -154,6 +154,9 @@ async function run(
 export function describe(result: ResultMessage, file: string): string {
   const lines: string[] = [];
   const { error } = result;
+  // process.exit(n) and process.exitCode are not errors: node prints nothing for them,
+  // and the exit status carries the code.
+  if (result.exitCode) return `[exited with code ${result.exitCode} after ${Math.round(result.stats.wallMs)} ms]\n`;
   if (error) {
     const where = error.line === undefined ? '' : ` at ${file === '-' ? '<stdin>' : file}:${error.line}${error.column === undefined ? '' : `:${error.column}`}`;
     lines.push(`${error.name}: ${error.message}${where}`);
